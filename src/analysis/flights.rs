@@ -1,0 +1,203 @@
+//! Flight phases: when both feet are off the ground, timed to a fraction of a frame.
+//!
+//! Contact comes from the toes' clearance above the local ground line. The centre of mass
+//! during flight is fitted with a parabola, whose curvature is g (giving pixels per metre);
+//! takeoff and landing are where that parabola, offset by the body's posture at the edge of
+//! the flight, puts the toes exactly on the ground.
+
+use super::signals::Signals;
+use super::smooth::{fit_parabola, median, smooth};
+
+/// Standard gravity.
+pub const G: f64 = 9.81;
+/// Shortest flight considered a jump or hop.
+const MIN_FLIGHT_S: f64 = 0.08;
+/// Window of the rolling ground estimate (must exceed any flight).
+const GROUND_HALF_WINDOW_S: f64 = 0.8;
+
+/// One flight phase.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flight {
+    /// Index of the first airborne frame.
+    pub first_airborne: usize,
+    /// Index of the last airborne frame.
+    pub last_airborne: usize,
+    /// Sub-frame takeoff time in seconds.
+    pub takeoff_s: f64,
+    /// Sub-frame landing (first contact) time in seconds.
+    pub landing_s: f64,
+    /// Apex time from the parabola (or the highest sample).
+    pub apex_s: f64,
+    /// Pixels per metre from the parabola's curvature, when the fit is trustworthy.
+    pub px_per_m: Option<f64>,
+    /// RMS residual of the parabola fit in pixels.
+    pub fit_rms_px: f64,
+    /// Parabola `[a, b, c]` in `t − t0`, and `t0`.
+    pub parabola: Option<([f64; 3], f64)>,
+    /// Toe ground line (y pixels) before takeoff and after landing.
+    pub ground_y: (f64, f64),
+}
+
+impl Flight {
+    /// Flight time in seconds.
+    pub fn duration_s(&self) -> f64 {
+        self.landing_s - self.takeoff_s
+    }
+
+    /// Parabola value at `t`.
+    pub fn parabola_at(&self, t: f64) -> Option<f64> {
+        self.parabola
+            .map(|([a, b, c], t0)| a * (t - t0).powi(2) + b * (t - t0) + c)
+    }
+}
+
+/// Toe clearance above the local ground line, in pixels (positive is up), with the line.
+pub fn toe_clearance(signals: &Signals) -> (Vec<f64>, Vec<f64>) {
+    let toe = smooth(&signals.t, &signals.toe_y, 0.02, 1).value;
+    let n = toe.len();
+    let mut ground = vec![f64::NAN; n];
+    let (mut lo, mut hi) = (0usize, 0usize);
+    for i in 0..n {
+        let t = signals.t[i];
+        while lo < i && signals.t[lo] < t - GROUND_HALF_WINDOW_S {
+            lo += 1;
+        }
+        while hi < n && signals.t[hi] <= t + GROUND_HALF_WINDOW_S {
+            hi += 1;
+        }
+        ground[i] = toe[lo..hi]
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(f64::NAN, f64::max);
+    }
+    let clearance = ground.iter().zip(&toe).map(|(g, y)| g - y).collect();
+    (clearance, ground)
+}
+
+/// Finds every flight in the clip.
+pub fn find_flights(signals: &Signals) -> Vec<Flight> {
+    let (clearance, _) = toe_clearance(signals);
+    let threshold = (0.05 * signals.leg_length_px).max(3.0);
+    let airborne: Vec<bool> = clearance.iter().map(|c| *c > threshold).collect();
+    let mut flights = Vec::new();
+    let mut i = 0;
+    let n = airborne.len();
+    while i < n {
+        if !airborne[i] {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while i < n && airborne[i] {
+            i += 1;
+        }
+        let last = i - 1;
+        // A flight needs contact on both sides to be timed.
+        if first == 0 || i >= n {
+            continue;
+        }
+        let span = signals.t[i] - signals.t[first - 1];
+        if span < MIN_FLIGHT_S {
+            continue;
+        }
+        if let Some(f) = time_flight(signals, first, last) {
+            flights.push(f);
+        }
+    }
+    flights
+}
+
+/// Times one airborne run `[first, last]` to sub-frame precision.
+fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
+    let t = &s.t;
+    let com = &s.com_y;
+    // Edge frames carry motion blur and posture change: fit the interior when long enough.
+    let (fa, fb) = if last - first >= 5 { (first + 1, last - 1) } else { (first, last) };
+    let t0 = (t[first] + t[last]) / 2.0;
+    let fit = fit_parabola(&t[fa..=fb], &com[fa..=fb], t0);
+    let ground_before = local_ground(s, first.saturating_sub(1), true);
+    let ground_after = local_ground(s, last + 1, false);
+    let (parabola, rms) = match fit {
+        Some((coeffs, rms)) if coeffs[0] > 0.0 => (Some((coeffs, t0)), rms),
+        _ => (None, f64::NAN),
+    };
+    let linear_takeoff = crossing(t[first - 1], t[first]);
+    let linear_landing = crossing(t[last], t[last + 1]);
+    let (mut takeoff_s, mut landing_s, apex_s, px_per_m) = match parabola {
+        Some(([a, b, c], t0)) => {
+            let apex = t0 - b / (2.0 * a);
+            let p = |x: f64| a * (x - t0).powi(2) + b * (x - t0) + c;
+            let posture_to = s.toe_y[first] - p(t[first]);
+            let posture_ld = s.toe_y[last] - p(t[last]);
+            let to = solve_edge(a, b, c - (ground_before - posture_to), t0, true)
+                .filter(|x| *x >= t[first.saturating_sub(2)] && *x <= t[first]);
+            let ld = solve_edge(a, b, c - (ground_after - posture_ld), t0, false)
+                .filter(|x| *x >= t[last] && *x <= t[(last + 2).min(t.len() - 1)]);
+            (
+                to.unwrap_or(linear_takeoff),
+                ld.unwrap_or(linear_landing),
+                apex,
+                Some(2.0 * a / G),
+            )
+        }
+        None => {
+            let apex_idx = (first..=last)
+                .filter(|&k| com[k].is_finite())
+                .min_by(|&x, &y| com[x].total_cmp(&com[y]))
+                .unwrap_or(first);
+            (linear_takeoff, linear_landing, t[apex_idx], None)
+        }
+    };
+    if !(landing_s > takeoff_s) {
+        takeoff_s = linear_takeoff;
+        landing_s = linear_landing;
+    }
+    // Very short flights give a poorly conditioned curvature: keep timing, drop the scale.
+    let px_per_m = px_per_m.filter(|v| v.is_finite() && *v > 0.0 && last - first >= 4);
+    Some(Flight {
+        first_airborne: first,
+        last_airborne: last,
+        takeoff_s,
+        landing_s,
+        apex_s,
+        px_per_m,
+        fit_rms_px: rms,
+        parabola,
+        ground_y: (ground_before, ground_after),
+    })
+}
+
+/// Midpoint between a contact frame and an airborne frame (the fallback estimate).
+fn crossing(ta: f64, tb: f64) -> f64 {
+    (ta + tb) / 2.0
+}
+
+/// Root of `a·d² + b·d + c = 0` on the rising (`rising = true`, before the apex) or falling
+/// side, returned as absolute time.
+fn solve_edge(a: f64, b: f64, c: f64, t0: f64, rising: bool) -> Option<f64> {
+    let disc = b * b - 4.0 * a * c;
+    if !(disc >= 0.0) || a == 0.0 {
+        return None;
+    }
+    let sq = disc.sqrt();
+    let d = if rising { (-b - sq) / (2.0 * a) } else { (-b + sq) / (2.0 * a) };
+    Some(t0 + d).filter(|v| v.is_finite())
+}
+
+/// Median toe y over up to 0.2 s of contact ending at (`before`) or starting at `edge`.
+fn local_ground(s: &Signals, edge: usize, before: bool) -> f64 {
+    let te = s.t[edge];
+    let mut v: Vec<f64> = (0..s.t.len())
+        .filter(|&k| {
+            if before {
+                k <= edge && s.t[k] >= te - 0.2
+            } else {
+                k >= edge && s.t[k] <= te + 0.2
+            }
+        })
+        .map(|k| s.toe_y[k])
+        .filter(|v| v.is_finite())
+        .collect();
+    median(&mut v)
+}

@@ -1,0 +1,304 @@
+//! Segmentation: which flights are jumps, of which kind, and their phase events.
+
+use super::flights::Flight;
+use super::signals::Signals;
+use super::{JumpKind, joint_angles};
+use crate::pose::PoseFrame;
+
+/// Contact shorter than this between two flights makes them a rebound series.
+const REACTIVE_CONTACT_S: f64 = 0.5;
+/// A flight that lands this much (fraction of leg length) below where it left is a drop.
+const DROP_FRACTION: f64 = 0.15;
+/// Knee angle below which the athlete starts from a held squat.
+const SQUAT_KNEE_DEG: f64 = 140.0;
+/// Assumed hip-to-ankle length in metres, only to sanity-check the flight-based scale.
+const NOMINAL_LEG_M: f64 = 0.85;
+
+/// Every event name, in the order they can occur.
+pub const EVENT_NAMES: [&str; 11] = [
+    "box_leave",
+    "ground_contact",
+    "contact_start",
+    "movement_onset",
+    "push_start",
+    "braking_start",
+    "lowest_point",
+    "takeoff",
+    "apex",
+    "landing",
+    "contact_end",
+];
+
+/// A jump before metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Kind.
+    pub kind: JumpKind,
+    /// Its flight.
+    pub flight: Flight,
+    /// Named event times in order.
+    pub events: Vec<(&'static str, f64)>,
+    /// Ground contact before the flight (start, end), for DJ and hops.
+    pub contact_s: Option<(f64, f64)>,
+    /// Whether the flight's own parabola scale is trustworthy.
+    pub flight_scale_ok: bool,
+}
+
+impl Candidate {
+    /// An event's time.
+    pub fn event(&self, name: &str) -> Option<f64> {
+        self.events.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+}
+
+/// Ground contact (start, end) implied by a candidate's events.
+pub fn contact_time(c: &Candidate) -> Option<(f64, f64)> {
+    let start = c.event("ground_contact").or_else(|| c.event("contact_start"))?;
+    Some((start, c.event("takeoff")?))
+}
+
+/// Jumps found and notes for the clip's warnings.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Candidates in time order.
+    pub jumps: Vec<Candidate>,
+    /// Observations worth a clip warning.
+    pub notes: Vec<String>,
+}
+
+/// Whether a flight's parabola scale agrees with the body size (rejects slow motion,
+/// wrong time bases and badly fitted flights).
+pub fn scale_is_plausible(f: &Flight, s: &Signals) -> bool {
+    let Some(px_per_m) = f.px_per_m else { return false };
+    if !s.leg_length_px.is_finite() || f.last_airborne - f.first_airborne < 5 {
+        return false;
+    }
+    let ratio = px_per_m / (s.leg_length_px / NOMINAL_LEG_M);
+    (0.6..=1.6).contains(&ratio)
+}
+
+fn index_at(t: &[f64], time: f64) -> usize {
+    t.partition_point(|&x| x < time).min(t.len().saturating_sub(1))
+}
+
+/// Finds jumps among the flights and times their events.
+pub fn segment(s: &Signals, flights: &[Flight], forced: Option<JumpKind>, poses: &[PoseFrame]) -> Found {
+    let mut found = Found::default();
+    let n = flights.len();
+    let contact_before = |i: usize| (i > 0).then(|| flights[i].takeoff_s - flights[i - 1].landing_s);
+    let reactive = |i: usize| contact_before(i).is_some_and(|c| c < REACTIVE_CONTACT_S);
+    let is_drop = |f: &Flight| {
+        let (before, after) = f.ground_y;
+        after - before > DROP_FRACTION * s.leg_length_px
+    };
+    let mut i = 0;
+    while i < n {
+        let f = &flights[i];
+        let scale_ok = scale_is_plausible(f, s);
+        if is_drop(f) && forced.is_none_or(|k| k == JumpKind::Dj) {
+            if i + 1 < n && reactive(i + 1) {
+                found.jumps.push(drop_jump(s, f, &flights[i + 1], scale_is_plausible(&flights[i + 1], s)));
+                i += 2;
+            } else {
+                found.notes.push(format!(
+                    "A drop landing without a rebound jump at {:.2} s was not counted as a jump.",
+                    f.landing_s
+                ));
+                i += 1;
+            }
+            continue;
+        }
+        let in_series = reactive(i) || (i + 1 < n && reactive(i + 1));
+        let kind = forced.unwrap_or_else(|| {
+            if in_series {
+                JumpKind::Hops
+            } else {
+                standing_kind(s, f, previous_landing(flights, i), poses)
+            }
+        });
+        let cand = match kind {
+            JumpKind::Hops => hop(f, reactive(i).then(|| flights[i - 1].landing_s), scale_ok),
+            JumpKind::Sj => squat_jump(s, f, previous_landing(flights, i), scale_ok),
+            JumpKind::Cmj | JumpKind::Dj => {
+                let mut c = countermovement(s, f, previous_landing(flights, i), scale_ok);
+                if kind == JumpKind::Dj {
+                    c.kind = JumpKind::Dj;
+                    c.contact_s = reactive(i).then(|| (flights[i - 1].landing_s, f.takeoff_s));
+                }
+                c
+            }
+        };
+        found.jumps.push(cand);
+        i += 1;
+    }
+    found
+}
+
+fn previous_landing(flights: &[Flight], i: usize) -> Option<f64> {
+    i.checked_sub(1).map(|p| flights[p].landing_s)
+}
+
+fn flight_events(f: &Flight) -> [(&'static str, f64); 3] {
+    [("takeoff", f.takeoff_s), ("apex", f.apex_s), ("landing", f.landing_s)]
+}
+
+/// The contact window before a flight: from the previous landing (plus a settling margin)
+/// or three seconds back, to the last contact frame.
+fn contact_window(s: &Signals, f: &Flight, prev_landing: Option<f64>) -> (usize, usize) {
+    let start_t = (f.takeoff_s - 3.0).max(prev_landing.map_or(f64::NEG_INFINITY, |t| t + 0.3));
+    (index_at(&s.t, start_t), f.first_airborne.saturating_sub(1))
+}
+
+/// Countermovement vs squat jump: does the athlete start the movement from a held squat?
+fn standing_kind(s: &Signals, f: &Flight, prev_landing: Option<f64>, poses: &[PoseFrame]) -> JumpKind {
+    let c = countermovement(s, f, prev_landing, false);
+    let start = c.event("movement_onset").unwrap_or(f.takeoff_s - 0.8);
+    let k = index_at(&s.t, start);
+    // Median knee angle over the 0.2 s before the movement starts.
+    let mut knees: Vec<f64> = poses
+        .iter()
+        .filter(|p| p.tracked && p.time_s <= s.t[k] && p.time_s >= s.t[k] - 0.2)
+        .filter_map(|p| joint_angles(&p.landmarks).map(|a| a.knee))
+        .collect();
+    let knee = super::smooth::median(&mut knees);
+    if knee.is_finite() && knee < SQUAT_KNEE_DEG {
+        JumpKind::Sj
+    } else {
+        JumpKind::Cmj
+    }
+}
+
+/// Sub-frame time where `v` crosses `level` between samples `k` and `k + 1`.
+fn cross_time(t: &[f64], v: &[f64], k: usize, level: f64) -> f64 {
+    let (a, b) = (v[k] - level, v[k + 1] - level);
+    if a == b || !a.is_finite() || !b.is_finite() {
+        return t[k];
+    }
+    t[k] + (t[k + 1] - t[k]) * (a / (a - b)).clamp(0.0, 1.0)
+}
+
+/// Sub-frame time of an extremum at sample `k` by a parabola through its neighbours.
+fn peak_time(t: &[f64], v: &[f64], k: usize) -> f64 {
+    if k == 0 || k + 1 >= v.len() {
+        return t[k];
+    }
+    let (a, b, c) = (v[k - 1], v[k], v[k + 1]);
+    let denom = a - 2.0 * b + c;
+    if denom == 0.0 || !denom.is_finite() {
+        return t[k];
+    }
+    let off = (0.5 * (a - c) / denom).clamp(-0.5, 0.5);
+    if off >= 0.0 {
+        t[k] + off * (t[k + 1] - t[k])
+    } else {
+        t[k] + off * (t[k] - t[k - 1])
+    }
+}
+
+fn argmax(v: &[f64], range: std::ops::RangeInclusive<usize>) -> Option<usize> {
+    range
+        .filter(|&k| v.get(k).is_some_and(|x| x.is_finite()))
+        .max_by(|&a, &b| v[a].total_cmp(&v[b]))
+}
+
+/// CMJ events: onset, start of braking (peak downward velocity), lowest point, takeoff,
+/// apex, landing. Image y grows downwards, so downward velocity is positive.
+fn countermovement(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok: bool) -> Candidate {
+    let (w0, w1) = contact_window(s, f, prev_landing);
+    let (y, v) = (&s.com.value, &s.com.d1);
+    let mut events = Vec::new();
+    if let Some(low) = argmax(y, w0..=w1) {
+        let braking = argmax(v, w0..=low);
+        if let Some(b) = braking.filter(|&b| v[b] > 0.0) {
+            let threshold = 0.1 * v[b];
+            let mut k = b;
+            while k > w0 && v[k - 1].is_finite() && v[k - 1] > threshold {
+                k -= 1;
+            }
+            let onset = if k > 0 { cross_time(&s.t, v, k - 1, threshold) } else { s.t[k] };
+            events.push(("movement_onset", onset));
+            events.push(("braking_start", peak_time(&s.t, v, b)));
+        }
+        // Zero crossing of velocity (down → up) at the lowest point.
+        let lowest = (low > 0 && low < v.len() - 1)
+            .then(|| {
+                if v[low] >= 0.0 && v[low + 1] < 0.0 {
+                    cross_time(&s.t, v, low, 0.0)
+                } else if v[low - 1] >= 0.0 && v[low] < 0.0 {
+                    cross_time(&s.t, v, low - 1, 0.0)
+                } else {
+                    s.t[low]
+                }
+            })
+            .unwrap_or(s.t[low]);
+        events.push(("lowest_point", lowest));
+    }
+    events.extend(flight_events(f));
+    Candidate {
+        kind: JumpKind::Cmj,
+        flight: f.clone(),
+        events,
+        contact_s: None,
+        flight_scale_ok: scale_ok,
+    }
+}
+
+/// SJ events: start of the push from the held squat, takeoff, apex, landing.
+fn squat_jump(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok: bool) -> Candidate {
+    let (w0, w1) = contact_window(s, f, prev_landing);
+    let v = &s.com.d1;
+    let mut events = Vec::new();
+    let up: Vec<f64> = v.iter().map(|x| -x).collect();
+    if let Some(peak) = argmax(&up, w0..=w1).filter(|&p| up[p] > 0.0) {
+        let threshold = 0.1 * up[peak];
+        let mut k = peak;
+        while k > w0 && up[k - 1].is_finite() && up[k - 1] > threshold {
+            k -= 1;
+        }
+        let start = if k > 0 { cross_time(&s.t, &up, k - 1, threshold) } else { s.t[k] };
+        events.push(("push_start", start));
+    }
+    events.extend(flight_events(f));
+    Candidate {
+        kind: JumpKind::Sj,
+        flight: f.clone(),
+        events,
+        contact_s: None,
+        flight_scale_ok: scale_ok,
+    }
+}
+
+/// One hop of a rebound series; `contact_start` is the previous hop's landing.
+fn hop(f: &Flight, contact_start: Option<f64>, scale_ok: bool) -> Candidate {
+    let mut events = Vec::new();
+    if let Some(c) = contact_start {
+        events.push(("contact_start", c));
+    }
+    events.extend(flight_events(f));
+    Candidate {
+        kind: JumpKind::Hops,
+        flight: f.clone(),
+        contact_s: contact_start.map(|c| (c, f.takeoff_s)),
+        events,
+        flight_scale_ok: scale_ok,
+    }
+}
+
+/// DJ events: leaving the box, first ground contact, lowest point, takeoff, apex, landing.
+fn drop_jump(s: &Signals, drop: &Flight, jump: &Flight, scale_ok: bool) -> Candidate {
+    let (y, t) = (&s.com.value, &s.t);
+    let contact = (drop.landing_s, jump.takeoff_s);
+    let (a, b) = (drop.last_airborne + 1, jump.first_airborne.saturating_sub(1));
+    let mut events = vec![("box_leave", drop.takeoff_s), ("ground_contact", drop.landing_s)];
+    if let Some(low) = argmax(y, a..=b.max(a)) {
+        events.push(("lowest_point", t[low]));
+    }
+    events.extend(flight_events(jump));
+    Candidate {
+        kind: JumpKind::Dj,
+        flight: jump.clone(),
+        events,
+        contact_s: Some(contact),
+        flight_scale_ok: scale_ok,
+    }
+}

@@ -1,0 +1,125 @@
+//! Quality score and plain-language warnings, per jump and per clip.
+
+use super::jumps::{Candidate, scale_is_plausible};
+use super::signals::Signals;
+use super::{ClipFacts, JumpKind, Metric};
+
+/// Literature ranges (science-anchors) outside which a value is flagged, by metric.
+fn plausible_range(kind: JumpKind, metric: &str) -> Option<(f64, f64)> {
+    Some(match (kind, metric) {
+        (JumpKind::Cmj | JumpKind::Sj, "jump_height_m") => (0.05, 0.90),
+        (JumpKind::Dj, "jump_height_m") => (0.05, 0.80),
+        (JumpKind::Hops, "jump_height_m") => (0.01, 0.60),
+        (_, "flight_time_s") => (0.08, 0.90),
+        (JumpKind::Dj | JumpKind::Hops, "ground_contact_time_s") => (0.08, 0.80),
+        (JumpKind::Cmj, "time_to_takeoff_s") => (0.35, 1.60),
+        (JumpKind::Cmj, "countermovement_depth_m") => (0.05, 0.70),
+        (JumpKind::Cmj, "rsi_modified") => (0.10, 1.00),
+        (_, "takeoff_velocity_m_s") => (0.5, 4.5),
+        _ => return None,
+    })
+}
+
+fn mean_over(values: &[f64], a: usize, b: usize) -> f64 {
+    let v: Vec<f64> = values
+        .get(a..=b.min(values.len().saturating_sub(1)))
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect();
+    if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+}
+
+/// Scores one jump and explains what limits it.
+pub fn assess(c: &Candidate, s: &Signals, facts: &ClipFacts, metrics: &[Metric], px_per_m: Option<f64>) -> super::Quality {
+    let mut warnings = Vec::new();
+    let f = &c.flight;
+    let start_t = c.events.first().map_or(f.takeoff_s - 1.0, |e| e.1);
+    let a = s.t.partition_point(|&t| t < start_t - 0.2);
+    let b = (f.last_airborne + 3).min(s.t.len().saturating_sub(1));
+    let visibility = mean_over(&s.leg_visibility, a, b);
+    let tracked = s
+        .tracked
+        .get(a..=b)
+        .map_or(0.0, |v| v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64);
+    if visibility < 0.6 {
+        warnings.push(format!(
+            "The legs and feet are poorly visible (mean visibility {:.0} %): events may be off by a frame or more.",
+            visibility * 100.0
+        ));
+    }
+    if tracked < 0.95 {
+        warnings.push(format!("The athlete was lost in {:.0} % of the frames around this jump.", (1.0 - tracked) * 100.0));
+    }
+    let frame_ms = 1000.0 / facts.fps.max(1.0);
+    let fps_score = if facts.fps >= 100.0 {
+        1.0
+    } else if facts.fps >= 50.0 {
+        0.9
+    } else if facts.fps >= 29.0 {
+        0.75
+    } else {
+        0.5
+    };
+    if facts.fps < 50.0 {
+        warnings.push(format!(
+            "Filmed at {:.0} fps ({frame_ms:.0} ms per frame): takeoff and landing are interpolated between frames; 60 fps or more is better.",
+            facts.fps
+        ));
+    }
+    let fit_score = match (f.parabola, s.leg_length_px.is_finite()) {
+        (Some(_), true) if f.fit_rms_px.is_finite() => (1.0 - f.fit_rms_px / (0.05 * s.leg_length_px)).clamp(0.0, 1.0),
+        _ => 0.3,
+    };
+    if f.px_per_m.is_some() && !scale_is_plausible(f, s) && f.last_airborne - f.first_airborne >= 5 {
+        warnings.push(
+            "The flight does not fall at the rate of gravity: the clip may be slow motion, have a wrong time base, or the camera moved."
+                .to_owned(),
+        );
+    }
+    if px_per_m.is_none() {
+        warnings.push("No reliable scale: depths and velocities in metres are left out.".to_owned());
+    }
+    let (before, after) = f.ground_y;
+    if c.kind != JumpKind::Dj && (after - before).abs() > 0.08 * s.leg_length_px {
+        warnings.push("The ground line moved between takeoff and landing: the camera may be moving.".to_owned());
+    }
+    for m in metrics {
+        if let Some((lo, hi)) = plausible_range(c.kind, &m.name) {
+            if !(lo..=hi).contains(&m.value) {
+                warnings.push(format!(
+                    "{} = {:.3} is outside the usual range {lo}–{hi} for this kind of jump.",
+                    m.name, m.value
+                ));
+            }
+        }
+    }
+    let score = (0.35 * visibility.clamp(0.0, 1.0) + 0.2 * tracked + 0.2 * fps_score + 0.25 * fit_score)
+        * if warnings.iter().any(|w| w.contains("usual range") || w.contains("gravity")) { 0.6 } else { 1.0 };
+    super::Quality {
+        score: (score * 100.0).round() / 100.0,
+        warnings,
+    }
+}
+
+/// Warnings that concern the whole clip.
+pub fn clip_warnings(s: &Signals, facts: &ClipFacts, notes: &[String]) -> Vec<String> {
+    let mut w: Vec<String> = notes.to_vec();
+    if facts.vfr {
+        w.push("Variable frame rate: real frame timestamps are used, but the timing between frames is uneven.".to_owned());
+    }
+    let tracked = s.tracked.iter().filter(|x| **x).count();
+    if tracked == 0 {
+        w.push("No person was found in the video.".to_owned());
+    } else if tracked * 10 < s.tracked.len() * 9 {
+        w.push(format!(
+            "The athlete was tracked in only {tracked} of {} frames.",
+            s.tracked.len()
+        ));
+    }
+    if s.outliers > s.t.len() / 20 {
+        w.push(format!("{} implausible landmark positions were discarded.", s.outliers));
+    }
+    w
+}

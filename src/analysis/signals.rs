@@ -1,0 +1,181 @@
+//! From landmarks to time series: a segmental centre of mass, foot and hip tracks,
+//! per-frame visibility. Image y grows downwards; these signals keep that convention.
+
+use crate::pose::{Landmark, PoseFrame, landmark as lm};
+
+use super::smooth::{Smoothed, fill_gaps, reject_outliers, smooth};
+
+/// Segment masses (fraction of body mass) and the point along each segment where its centre
+/// of mass lies (fraction from the proximal end), after de Leva (1996), sexes averaged.
+/// Head: ear midpoint. Hands sit at the wrist. Weights sum to 1.
+const SEGMENTS: [(f64, usize, usize, f64); 14] = [
+    // (mass fraction, proximal landmark, distal landmark, CoM position from proximal)
+    (0.497, SHOULDER_MID, HIP_MID, 0.45),
+    (0.081, EAR_MID, EAR_MID, 0.0),
+    (0.028, lm::LEFT_SHOULDER, lm::LEFT_ELBOW, 0.577),
+    (0.028, lm::RIGHT_SHOULDER, lm::RIGHT_ELBOW, 0.577),
+    (0.016, lm::LEFT_ELBOW, lm::LEFT_WRIST, 0.457),
+    (0.016, lm::RIGHT_ELBOW, lm::RIGHT_WRIST, 0.457),
+    (0.006, lm::LEFT_WRIST, lm::LEFT_WRIST, 0.0),
+    (0.006, lm::RIGHT_WRIST, lm::RIGHT_WRIST, 0.0),
+    (0.100, lm::LEFT_HIP, lm::LEFT_KNEE, 0.41),
+    (0.100, lm::RIGHT_HIP, lm::RIGHT_KNEE, 0.41),
+    (0.0465, lm::LEFT_KNEE, lm::LEFT_ANKLE, 0.44),
+    (0.0465, lm::RIGHT_KNEE, lm::RIGHT_ANKLE, 0.44),
+    (0.0145, lm::LEFT_HEEL, lm::LEFT_FOOT_INDEX, 0.44),
+    (0.0145, lm::RIGHT_HEEL, lm::RIGHT_FOOT_INDEX, 0.44),
+];
+/// Pseudo-landmark indices for midpoints.
+const SHOULDER_MID: usize = 100;
+const HIP_MID: usize = 101;
+const EAR_MID: usize = 102;
+
+/// Longest run of untracked frames bridged by interpolation.
+pub const MAX_GAP_S: f64 = 0.1;
+/// Smoothing half-window for positions.
+pub const SMOOTH_HALF_WINDOW_S: f64 = 0.035;
+
+fn point(lms: &[Landmark], idx: usize) -> Option<(f64, f64)> {
+    let mid = |a: usize, b: usize| {
+        let (p, q) = (lms.get(a)?, lms.get(b)?);
+        Some((f64::from(p.x + q.x) / 2.0, f64::from(p.y + q.y) / 2.0))
+    };
+    match idx {
+        SHOULDER_MID => mid(lm::LEFT_SHOULDER, lm::RIGHT_SHOULDER),
+        HIP_MID => mid(lm::LEFT_HIP, lm::RIGHT_HIP),
+        EAR_MID => mid(lm::LEFT_EAR, lm::RIGHT_EAR),
+        _ => lms.get(idx).map(|p| (f64::from(p.x), f64::from(p.y))),
+    }
+}
+
+/// Whole-body centre of mass of one pose in pixels, or `None` if landmarks are missing.
+pub fn centre_of_mass(lms: &[Landmark]) -> Option<(f64, f64)> {
+    let mut acc = (0.0, 0.0);
+    for &(mass, a, b, frac) in &SEGMENTS {
+        let (pa, pb) = (point(lms, a)?, point(lms, b)?);
+        acc.0 += mass * (pa.0 + (pb.0 - pa.0) * frac);
+        acc.1 += mass * (pa.1 + (pb.1 - pa.1) * frac);
+    }
+    (acc.0.is_finite() && acc.1.is_finite()).then_some(acc)
+}
+
+/// Per-frame signals of one clip, aligned with its frames.
+#[derive(Debug, Clone, Default)]
+pub struct Signals {
+    /// Presentation times in seconds.
+    pub t: Vec<f64>,
+    /// Whether the tracker found the person.
+    pub tracked: Vec<bool>,
+    /// Raw centre of mass x, y (pixels; NaN when untracked).
+    pub com_x: Vec<f64>,
+    /// Raw centre-of-mass y.
+    pub com_y: Vec<f64>,
+    /// Smoothed centre-of-mass y with velocity and acceleration (pixels, px/s, px/s²).
+    pub com: Smoothed,
+    /// Toe (foot index) y of the lower foot: both feet are off the ground only when it is.
+    pub toe_y: Vec<f64>,
+    /// Heel y, mean of both feet.
+    pub heel_y: Vec<f64>,
+    /// Hip-centre y.
+    pub hip_y: Vec<f64>,
+    /// Mean visibility of the lower-body landmarks.
+    pub leg_visibility: Vec<f64>,
+    /// Median hip-to-ankle length in pixels (body scale for thresholds).
+    pub leg_length_px: f64,
+    /// Samples rejected as outliers.
+    pub outliers: usize,
+}
+
+fn lower_y(lms: &[Landmark], a: usize, b: usize) -> f64 {
+    match (lms.get(a), lms.get(b)) {
+        (Some(p), Some(q)) => f64::from(p.y.max(q.y)),
+        _ => f64::NAN,
+    }
+}
+
+fn mean_y(lms: &[Landmark], a: usize, b: usize) -> f64 {
+    match (lms.get(a), lms.get(b)) {
+        (Some(p), Some(q)) => f64::from(p.y + q.y) / 2.0,
+        _ => f64::NAN,
+    }
+}
+
+/// Builds signals from tracked poses: gaps bridged, outliers removed, centre of mass smoothed.
+pub fn build(poses: &[PoseFrame]) -> Signals {
+    let t: Vec<f64> = poses.iter().map(|p| p.time_s).collect();
+    let tracked: Vec<bool> = poses.iter().map(|p| p.tracked && p.landmarks.len() >= 33).collect();
+    let per_frame = |f: &dyn Fn(&[Landmark]) -> f64| -> Vec<f64> {
+        poses
+            .iter()
+            .zip(&tracked)
+            .map(|(p, &ok)| if ok { f(&p.landmarks) } else { f64::NAN })
+            .collect()
+    };
+    let com_x = per_frame(&|l| centre_of_mass(l).map_or(f64::NAN, |c| c.0));
+    let com_y = per_frame(&|l| centre_of_mass(l).map_or(f64::NAN, |c| c.1));
+    let mut toe_y = per_frame(&|l| lower_y(l, lm::LEFT_FOOT_INDEX, lm::RIGHT_FOOT_INDEX));
+    let mut heel_y = per_frame(&|l| mean_y(l, lm::LEFT_HEEL, lm::RIGHT_HEEL));
+    let mut hip_y = per_frame(&|l| mean_y(l, lm::LEFT_HIP, lm::RIGHT_HIP));
+    let leg_visibility = per_frame(&|l| {
+        let idx = [
+            lm::LEFT_HIP, lm::RIGHT_HIP, lm::LEFT_KNEE, lm::RIGHT_KNEE, lm::LEFT_ANKLE,
+            lm::RIGHT_ANKLE, lm::LEFT_HEEL, lm::RIGHT_HEEL, lm::LEFT_FOOT_INDEX, lm::RIGHT_FOOT_INDEX,
+        ];
+        idx.iter().filter_map(|&i| l.get(i)).map(|p| f64::from(p.visibility)).sum::<f64>() / idx.len() as f64
+    });
+    let mut legs = per_frame(&|l| {
+        let len = |a: usize, b: usize| match (l.get(a), l.get(b)) {
+            (Some(p), Some(q)) => f64::from((p.x - q.x).hypot(p.y - q.y)),
+            _ => f64::NAN,
+        };
+        (len(lm::LEFT_HIP, lm::LEFT_KNEE) + len(lm::LEFT_KNEE, lm::LEFT_ANKLE)
+            + len(lm::RIGHT_HIP, lm::RIGHT_KNEE) + len(lm::RIGHT_KNEE, lm::RIGHT_ANKLE))
+            / 2.0
+    });
+    legs.retain(|v| v.is_finite());
+    let leg_length_px = super::smooth::median(&mut legs);
+
+    let mut com_clean = com_y.clone();
+    let mut outliers = reject_outliers(&t, &mut com_clean, 0.15, 4.0);
+    outliers += reject_outliers(&t, &mut toe_y, 0.15, 5.0);
+    for s in [&mut com_clean, &mut toe_y, &mut heel_y, &mut hip_y] {
+        fill_gaps(&t, s, MAX_GAP_S);
+    }
+    let com = smooth(&t, &com_clean, SMOOTH_HALF_WINDOW_S, 2);
+    Signals {
+        t,
+        tracked,
+        com_x,
+        com_y,
+        com,
+        toe_y,
+        heel_y,
+        hip_y,
+        leg_visibility,
+        leg_length_px,
+        outliers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_masses_sum_to_one() {
+        let total: f64 = SEGMENTS.iter().map(|s| s.0).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+    }
+
+    #[test]
+    fn com_of_a_uniformly_shifted_pose_shifts_equally() {
+        let base: Vec<Landmark> = (0..33)
+            .map(|i| Landmark { x: i as f32 * 3.0, y: 400.0 - i as f32 * 10.0, visibility: 1.0, presence: 1.0, z: 0.0 })
+            .collect();
+        let moved: Vec<Landmark> = base.iter().map(|l| Landmark { y: l.y - 50.0, ..*l }).collect();
+        let a = centre_of_mass(&base).unwrap();
+        let b = centre_of_mass(&moved).unwrap();
+        assert!((a.1 - b.1 - 50.0).abs() < 1e-4 && (a.0 - b.0).abs() < 1e-9);
+        assert!(centre_of_mass(&base[..20]).is_none());
+    }
+}

@@ -1,0 +1,243 @@
+//! The command line: `hangtime analyze VIDEO...` and friends.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hangtime::analysis::{AnalysisOptions, JumpKind};
+use hangtime::pipeline::{PipelineError, PipelineOptions, VideoAnalysis, analyze_video};
+use hangtime::pose::{ModelVariant, Tracker, TrackerOptions};
+use hangtime::report::{self, CsvDialect, VideoOutcome};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Vertical-jump analysis from phone video.
+#[derive(Debug, Parser)]
+#[command(name = "hangtime", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without one, the desktop app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Videos to open in the app.
+    pub videos: Vec<PathBuf>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse videos and print one line per jump.
+    Analyze(AnalyzeArgs),
+}
+
+/// Jump kind on the command line: automatic or forced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Classify each jump automatically.
+    Auto,
+    /// Countermovement jump.
+    Cmj,
+    /// Drop jump.
+    Dj,
+    /// Squat jump.
+    Sj,
+    /// Repeated hops.
+    Hops,
+}
+
+impl KindArg {
+    fn forced(self) -> Option<JumpKind> {
+        match self {
+            Self::Auto => None,
+            Self::Cmj => Some(JumpKind::Cmj),
+            Self::Dj => Some(JumpKind::Dj),
+            Self::Sj => Some(JumpKind::Sj),
+            Self::Hops => Some(JumpKind::Hops),
+        }
+    }
+}
+
+/// Options of `hangtime analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Video files.
+    #[arg(required = true)]
+    pub videos: Vec<PathBuf>,
+    /// Jump kind, or auto to classify each jump.
+    #[arg(long, value_enum, default_value_t = KindArg::Auto)]
+    pub kind: KindArg,
+    /// Pose landmark model.
+    #[arg(long, value_enum, default_value_t = ModelVariant::Lite)]
+    pub model: ModelVariant,
+    /// Write the JSON report here (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write one CSV row per jump here.
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    /// CSV conventions: standard (comma, decimal point) or excel-eu (semicolon, decimal comma).
+    #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+    pub csv_dialect: CsvDialect,
+    /// Write the per-frame series CSV here (the video's name is appended for several videos).
+    #[arg(long, value_name = "PATH")]
+    pub series: Option<PathBuf>,
+    /// Videos analysed in parallel, each worker with its own preloaded tracker.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
+}
+
+/// Runs `hangtime analyze`; the exit code is 0 only when every video was analysed.
+///
+/// # Errors
+/// Only for failures outside any one video (models, runtime, output files).
+pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
+    let options = PipelineOptions {
+        analysis: AnalysisOptions { kind: args.kind.forced() },
+        ..PipelineOptions::default()
+    };
+    let tracker_options = TrackerOptions { variant: args.model, intra_threads: 1 };
+    let jobs = usize::from(args.jobs).min(args.videos.len()).max(1);
+    let multi = MultiProgress::with_draw_target(if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let queue = Mutex::new(args.videos.iter().enumerate().collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>());
+    let results: Mutex<Vec<(usize, Result<VideoAnalysis, PipelineError>)>> = Mutex::new(Vec::new());
+    let summary_to_stderr = args.json.as_deref() == Some(Path::new("-"));
+    let cancel = AtomicBool::new(false);
+
+    std::thread::scope(|scope| -> Result<()> {
+        let mut workers = Vec::new();
+        for _ in 0..jobs {
+            workers.push(scope.spawn(|| -> Result<()> {
+                let mut tracker = Tracker::load(tracker_options).context("the pose tracker could not be loaded")?;
+                let mut load_time = tracker.load_time();
+                loop {
+                    let next = queue.lock().ok().and_then(|mut q| q.pop());
+                    let Some((i, path)) = next else { break };
+                    let bar = multi.add(ProgressBar::new(0));
+                    bar.set_style(
+                        ProgressStyle::with_template("{prefix:.bold} [{bar:30}] {pos}/{len} frames {eta}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                    bar.set_prefix(file_name(path));
+                    let outcome = analyze_video(path, &mut tracker, &options, load_time, &cancel, &mut |p| {
+                        bar.set_length(p.frames_total as u64);
+                        bar.set_position(p.frames_done as u64);
+                    });
+                    bar.finish_and_clear();
+                    load_time = Duration::ZERO;
+                    print_summary(path, &outcome, summary_to_stderr);
+                    if let Ok(mut r) = results.lock() {
+                        r.push((i, outcome));
+                    }
+                }
+                Ok(())
+            }));
+        }
+        for w in workers {
+            w.join().map_err(|_| anyhow::anyhow!("an analysis worker stopped unexpectedly"))??;
+        }
+        Ok(())
+    })?;
+
+    let mut results = results.into_inner().map_err(|_| anyhow::anyhow!("results were lost"))?;
+    results.sort_by_key(|(i, _)| *i);
+    let all_ok = results.iter().all(|(_, r)| r.is_ok());
+    let done: Vec<&VideoAnalysis> = results.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+    write_outputs(args, &results, &done)?;
+    Ok(all_ok)
+}
+
+fn write_outputs(
+    args: &AnalyzeArgs,
+    results: &[(usize, Result<VideoAnalysis, PipelineError>)],
+    done: &[&VideoAnalysis],
+) -> Result<()> {
+    if let Some(path) = &args.json {
+        let outcomes: Vec<VideoOutcome<'_>> = results
+            .iter()
+            .map(|(i, r)| match r {
+                Ok(v) => VideoOutcome::Done(v),
+                Err(e) => VideoOutcome::Failed(&args.videos[*i], e.to_string()),
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&report::document(&outcomes))?;
+        if path == Path::new("-") {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{text}")?;
+        } else {
+            report::atomic_write(path, text.as_bytes())
+                .with_context(|| format!("the JSON report could not be written to {}", path.display()))?;
+        }
+    }
+    if let Some(path) = &args.csv {
+        let text = report::jumps_csv(done, args.csv_dialect)?;
+        report::atomic_write(path, text.as_bytes())
+            .with_context(|| format!("the CSV could not be written to {}", path.display()))?;
+    }
+    if let Some(path) = &args.series {
+        for v in done {
+            let target = if args.videos.len() > 1 {
+                report::with_stem_suffix(path, &v.info.path)
+            } else {
+                path.clone()
+            };
+            let text = report::series_csv(v, args.csv_dialect)?;
+            report::atomic_write(&target, text.as_bytes())
+                .with_context(|| format!("the series could not be written to {}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to_stderr: bool) {
+    let name = file_name(path);
+    let mut lines = Vec::new();
+    match outcome {
+        Err(e) => {
+            eprintln!("error: {name}: {e}");
+            return;
+        }
+        Ok(v) if v.analysis.jumps.is_empty() => {
+            lines.push(format!("{name}: no jump found ({} frames analysed)", v.poses.len()));
+        }
+        Ok(v) => {
+            for j in &v.analysis.jumps {
+                let mut line = format!("{name}  #{}  {:<4}", j.index, j.kind.name());
+                let m = |k: &str| j.metric(k);
+                if let Some(h) = m("jump_height_m") {
+                    line += &format!("  height {:.1} cm", h * 100.0);
+                }
+                if let Some(t) = m("flight_time_s") {
+                    line += &format!("  flight {:.0} ms", t * 1000.0);
+                }
+                if let Some(t) = m("ground_contact_time_s") {
+                    line += &format!("  contact {:.0} ms", t * 1000.0);
+                }
+                if let Some(r) = m("rsi").or(m("rsi_modified")) {
+                    line += &format!("  rsi {r:.2}");
+                }
+                line += &format!(
+                    "  takeoff f{}  landing f{}  quality {:.2}",
+                    j.takeoff_frame, j.landing_frame, j.quality.score
+                );
+                lines.push(line);
+            }
+        }
+    }
+    for line in lines {
+        if to_stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+}

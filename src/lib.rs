@@ -1,0 +1,13 @@
+//! Hangtime: vertical-jump analysis from phone video.
+//!
+//! The pipeline is `video` (decode) → `pose` (tracker) → `analysis` (signals, jumps, events,
+//! metrics) → `report` (JSON, CSV, series). `pipeline` runs it for one video; `cli` and `app`
+//! are thin layers on top. Nothing outside `app` knows about the UI.
+
+pub mod runtime;
+pub mod timing;
+pub mod video;
+pub mod pose;
+pub mod analysis;
+pub mod pipeline;
+pub mod report;

@@ -1,0 +1,18 @@
+//! Pose tracking with MediaPipe BlazePose through ONNX Runtime: a detector finds the person,
+//! a landmark model tracks 33 body points from frame to frame.
+
+mod detector;
+mod error;
+mod landmarks;
+mod models;
+mod roi;
+mod session;
+mod tracker;
+
+pub use detector::{Detection, anchors};
+pub use error::PoseError;
+pub use landmarks::{LANDMARK_COUNT, LANDMARK_NAMES, Landmark, PoseFrame, WorldLandmark, landmark};
+pub use models::{ModelVariant, models_dir};
+pub use roi::Roi;
+pub use session::sessions_created;
+pub use tracker::{Tracker, TrackerOptions, TrackingState};

@@ -1,0 +1,56 @@
+//! ONNX Runtime sessions: created once per model, counted so reuse can be proven.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ort::session::Session;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::value::TensorRef;
+
+use super::PoseError;
+use super::models::read_verified;
+use crate::runtime;
+
+static SESSIONS_CREATED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many inference sessions this process has created (tests use it to prove reuse).
+pub fn sessions_created() -> usize {
+    SESSIONS_CREATED.load(Ordering::Relaxed)
+}
+
+/// Creates a session for a checksum-verified model file.
+pub(crate) fn create(path: &Path, intra_threads: usize) -> Result<Session, PoseError> {
+    let env = runtime::environment()?;
+    let bytes = read_verified(path)?;
+    let threads = intra_threads.max(1);
+    let session = Session::builder(env)?
+        .with_optimization_level(GraphOptimizationLevel::Level3)?
+        .with_intra_threads(threads)?
+        .with_inter_threads(1)?
+        // A spinning pool doubles latency when the decoder occupies the other core.
+        .with_intra_op_spinning(false)?
+        .commit_from_memory(&bytes)?;
+    SESSIONS_CREATED.fetch_add(1, Ordering::Relaxed);
+    Ok(session)
+}
+
+/// Runs a single-input model on an NHWC tensor and copies the named outputs into `outputs`.
+pub(crate) fn run(
+    session: &mut Session,
+    input: &[f32],
+    shape: [usize; 4],
+    names: &[&'static str],
+    outputs: &mut [Vec<f32>],
+) -> Result<(), PoseError> {
+    let tensor = TensorRef::from_array_view((shape, input))?;
+    let result = session.run(ort::inputs![tensor])?;
+    for (name, out) in names.iter().zip(outputs.iter_mut()) {
+        let value = result
+            .get(name)
+            .ok_or_else(|| PoseError::Inference(format!("the model has no output {name}")))?;
+        let (_, data) = value.try_extract_tensor::<f32>()?;
+        out.clear();
+        out.extend_from_slice(data);
+    }
+    Ok(())
+}

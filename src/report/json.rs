@@ -1,0 +1,83 @@
+//! The JSON contract: `{"hangtime_version", "results": [per video]}` (see README).
+
+use serde_json::{Map, Value, json};
+
+use crate::pipeline::VideoAnalysis;
+
+/// A video's outcome: analysed, or failed with a message.
+pub enum VideoOutcome<'a> {
+    /// Analysed.
+    Done(&'a VideoAnalysis),
+    /// Failed; the path and the one-sentence reason.
+    Failed(&'a std::path::Path, String),
+}
+
+fn round(v: f64, digits: i32) -> Value {
+    let k = 10f64.powi(digits);
+    let r = (v * k).round() / k;
+    serde_json::Number::from_f64(r).map_or(Value::Null, Value::Number)
+}
+
+/// The JSON object of one video.
+pub fn video_json(outcome: &VideoOutcome<'_>) -> Value {
+    match outcome {
+        VideoOutcome::Failed(path, error) => json!({
+            "video": { "path": path.display().to_string() },
+            "error": error,
+        }),
+        VideoOutcome::Done(v) => {
+            let info = &v.info;
+            let jumps: Vec<Value> = v
+                .analysis
+                .jumps
+                .iter()
+                .map(|j| {
+                    let events: Map<String, Value> =
+                        j.events.iter().map(|e| (e.name.clone(), round(e.time_s, 4))).collect();
+                    let metrics: Map<String, Value> =
+                        j.metrics.iter().map(|m| (m.name.clone(), round(m.value, 4))).collect();
+                    json!({
+                        "index": j.index,
+                        "kind": j.kind.name(),
+                        "takeoff_frame": j.takeoff_frame,
+                        "landing_frame": j.landing_frame,
+                        "events": events,
+                        "metrics": metrics,
+                        "quality": { "score": j.quality.score, "warnings": j.quality.warnings },
+                        "edited": j.edited,
+                    })
+                })
+                .collect();
+            let timings: Vec<Value> = v
+                .timings
+                .stages()
+                .iter()
+                .map(|s| json!({ "stage": s.stage, "parent": s.parent, "ms": round(s.ms, 2) }))
+                .collect();
+            json!({
+                "video": {
+                    "path": info.path.display().to_string(),
+                    "width": info.width,
+                    "height": info.height,
+                    "rotation_deg": info.rotation.degrees_cw(),
+                    "frames": info.frames,
+                    "fps": round(info.measured_fps, 3),
+                    "duration_s": round(info.duration_s, 3),
+                    "vfr": info.vfr,
+                },
+                "model": v.model.name(),
+                "jumps": jumps,
+                "timings": timings,
+                "warnings": v.warnings,
+            })
+        }
+    }
+}
+
+/// The whole document for several videos.
+pub fn document(outcomes: &[VideoOutcome<'_>]) -> Value {
+    json!({
+        "hangtime_version": env!("CARGO_PKG_VERSION"),
+        "results": outcomes.iter().map(video_json).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,428 @@
+//! Decoded frames and the one sampler every consumer uses: an affine map from output pixels
+//! to displayed-image pixels, with the clip's rotation folded in, bilinear YUV→RGB.
+
+use ffmpeg_next::frame;
+
+/// Clockwise rotation that turns the coded picture upright for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Rotation {
+    /// Stored upright.
+    #[default]
+    None,
+    /// Rotate 90° clockwise for display (phone portrait clips).
+    Cw90,
+    /// Upside down.
+    Cw180,
+    /// Rotate 270° clockwise (90° counter-clockwise) for display.
+    Cw270,
+}
+
+impl Rotation {
+    /// From a clockwise angle in degrees, rounded to the nearest quarter turn.
+    pub fn from_degrees_cw(deg: f64) -> Self {
+        if !deg.is_finite() {
+            return Self::None;
+        }
+        match ((deg / 90.0).round() as i64).rem_euclid(4) {
+            1 => Self::Cw90,
+            2 => Self::Cw180,
+            3 => Self::Cw270,
+            _ => Self::None,
+        }
+    }
+
+    /// Clockwise degrees: 0, 90, 180 or 270.
+    pub fn degrees_cw(self) -> u32 {
+        match self {
+            Self::None => 0,
+            Self::Cw90 => 90,
+            Self::Cw180 => 180,
+            Self::Cw270 => 270,
+        }
+    }
+
+    /// Displayed size for a coded size.
+    pub fn displayed_size(self, coded_w: u32, coded_h: u32) -> (u32, u32) {
+        match self {
+            Self::Cw90 | Self::Cw270 => (coded_h, coded_w),
+            Self::None | Self::Cw180 => (coded_w, coded_h),
+        }
+    }
+
+    /// Affine map from displayed pixel coordinates to coded pixel coordinates
+    /// (pixel centres at integers).
+    fn displayed_to_coded(self, coded_w: f32, coded_h: f32) -> Affine {
+        let (w1, h1) = (coded_w - 1.0, coded_h - 1.0);
+        match self {
+            Self::None => Affine::IDENTITY,
+            Self::Cw90 => Affine::new([0.0, 1.0, 0.0], [-1.0, 0.0, h1]),
+            Self::Cw180 => Affine::new([-1.0, 0.0, w1], [0.0, -1.0, h1]),
+            Self::Cw270 => Affine::new([0.0, -1.0, w1], [1.0, 0.0, 0.0]),
+        }
+    }
+}
+
+/// YUV→RGB matrix of the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColourMatrix {
+    /// ITU-R BT.601, limited range (the default for unflagged SD video).
+    #[default]
+    Bt601Limited,
+    /// ITU-R BT.709, limited range (HD phone video).
+    Bt709Limited,
+    /// BT.601 full range (JPEG-style `yuvj` streams).
+    Bt601Full,
+    /// BT.709 full range.
+    Bt709Full,
+}
+
+impl ColourMatrix {
+    /// Coefficients `(y_scale, y_offset, rv, gu, gv, bu)`.
+    fn coefficients(self) -> [f32; 6] {
+        const LIMITED: f32 = 255.0 / 219.0;
+        const CHROMA: f32 = 255.0 / 224.0;
+        let (kr, kb, limited) = match self {
+            Self::Bt601Limited => (0.299, 0.114, true),
+            Self::Bt709Limited => (0.2126, 0.0722, true),
+            Self::Bt601Full => (0.299, 0.114, false),
+            Self::Bt709Full => (0.2126, 0.0722, false),
+        };
+        let kg = 1.0 - kr - kb;
+        let c = if limited { CHROMA } else { 1.0 };
+        let rv = 2.0 * (1.0 - kr) * c;
+        let bu = 2.0 * (1.0 - kb) * c;
+        let gu = -bu * kb / kg;
+        let gv = -rv * kr / kg;
+        if limited {
+            [LIMITED, 16.0, rv, gu, gv, bu]
+        } else {
+            [1.0, 0.0, rv, gu, gv, bu]
+        }
+    }
+}
+
+/// A 2×3 affine map `(u, v) ↦ (x, y)`: `x = a·u + b·v + c`, `y = d·u + e·v + f`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Affine {
+    /// `[a, b, c]`.
+    pub x: [f32; 3],
+    /// `[d, e, f]`.
+    pub y: [f32; 3],
+}
+
+impl Affine {
+    /// The identity map.
+    pub const IDENTITY: Self = Self {
+        x: [1.0, 0.0, 0.0],
+        y: [0.0, 1.0, 0.0],
+    };
+
+    /// From its two rows.
+    pub const fn new(x: [f32; 3], y: [f32; 3]) -> Self {
+        Self { x, y }
+    }
+
+    /// Uniform scale `s` then translation `(tx, ty)`.
+    pub const fn scale_translate(s: f32, tx: f32, ty: f32) -> Self {
+        Self::new([s, 0.0, tx], [0.0, s, ty])
+    }
+
+    /// Applies the map to a point.
+    pub fn apply(&self, u: f32, v: f32) -> (f32, f32) {
+        (
+            self.x[0] * u + self.x[1] * v + self.x[2],
+            self.y[0] * u + self.y[1] * v + self.y[2],
+        )
+    }
+
+    /// `self ∘ inner`: first `inner`, then `self`.
+    pub fn compose(&self, inner: &Self) -> Self {
+        let row = |r: &[f32; 3]| {
+            [
+                r[0] * inner.x[0] + r[1] * inner.y[0],
+                r[0] * inner.x[1] + r[1] * inner.y[1],
+                r[0] * inner.x[2] + r[1] * inner.y[2] + r[2],
+            ]
+        };
+        Self::new(row(&self.x), row(&self.y))
+    }
+}
+
+/// What a sample outside the picture reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Border {
+    /// Black (the detector's letterbox).
+    Black,
+    /// The nearest edge pixel (the landmark crop).
+    Replicate,
+}
+
+/// How RGB values are scaled into the tensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Normalise {
+    /// `v / 127.5 − 1` (detector).
+    MinusOneToOne,
+    /// `v / 255` (landmark model).
+    ZeroToOne,
+}
+
+/// One 8-bit plane.
+#[derive(Debug, Clone, Copy)]
+pub struct Plane<'a> {
+    /// Rows of `stride` bytes.
+    pub data: &'a [u8],
+    /// Bytes per row.
+    pub stride: usize,
+    /// Samples per row.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+}
+
+impl Plane<'_> {
+    /// Bilinear sample at `(x, y)` with coordinates clamped to the plane.
+    #[inline]
+    fn bilinear(&self, x: f32, y: f32) -> f32 {
+        let max_x = self.width.saturating_sub(1) as f32;
+        let max_y = self.height.saturating_sub(1) as f32;
+        let x = x.clamp(0.0, max_x);
+        let y = y.clamp(0.0, max_y);
+        let x0 = x as usize;
+        let y0 = y as usize;
+        let fx = x - x0 as f32;
+        let fy = y - y0 as f32;
+        let x1 = (x0 + 1).min(self.width.saturating_sub(1));
+        let y1 = (y0 + 1).min(self.height.saturating_sub(1));
+        let at = |xx: usize, yy: usize| f32::from(self.data.get(yy * self.stride + xx).copied().unwrap_or(0));
+        let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * fx;
+        let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * fx;
+        top + (bottom - top) * fy
+    }
+}
+
+/// A borrowed 4:2:0 picture in coded orientation, plus how to show it.
+#[derive(Debug, Clone, Copy)]
+pub struct YuvImage<'a> {
+    /// Luma, full size.
+    pub y: Plane<'a>,
+    /// Blue-difference chroma, half size.
+    pub u: Plane<'a>,
+    /// Red-difference chroma, half size.
+    pub v: Plane<'a>,
+    /// Display rotation.
+    pub rotation: Rotation,
+    /// Colour matrix.
+    pub matrix: ColourMatrix,
+}
+
+impl YuvImage<'_> {
+    /// Displayed (upright) width and height.
+    pub fn displayed_size(&self) -> (u32, u32) {
+        self.rotation
+            .displayed_size(self.y.width as u32, self.y.height as u32)
+    }
+
+    /// Samples an `out_w × out_h` RGB picture whose pixel `(u, v)` shows the displayed-image
+    /// point `map(u, v)`, calling `put(pixel_index, [r, g, b])` with values in 0..=255.
+    fn sample(
+        &self,
+        map: &Affine,
+        out_w: usize,
+        out_h: usize,
+        border: Border,
+        mut put: impl FnMut(usize, [f32; 3]),
+    ) {
+        let to_coded = self
+            .rotation
+            .displayed_to_coded(self.y.width as f32, self.y.height as f32)
+            .compose(map);
+        let [ys, yo, rv, gu, gv, bu] = self.matrix.coefficients();
+        let (w, h) = (self.y.width as f32, self.y.height as f32);
+        for row in 0..out_h {
+            let v = row as f32;
+            let mut x = to_coded.x[1] * v + to_coded.x[2];
+            let mut y = to_coded.y[1] * v + to_coded.y[2];
+            for col in 0..out_w {
+                let alpha = match border {
+                    Border::Replicate => 1.0,
+                    // Outside samples blend with black exactly as a zero-padded bilinear would.
+                    Border::Black => coverage(x, w) * coverage(y, h),
+                };
+                let rgb = if alpha <= 0.0 {
+                    [0.0; 3]
+                } else {
+                    let luma = (self.y.bilinear(x, y) - yo) * ys;
+                    // 4:2:0 chroma is co-sited horizontally and centred vertically.
+                    let cx = x * 0.5;
+                    let cy = (y - 0.5) * 0.5;
+                    let cb = self.u.bilinear(cx, cy) - 128.0;
+                    let cr = self.v.bilinear(cx, cy) - 128.0;
+                    [
+                        (luma + rv * cr).clamp(0.0, 255.0) * alpha,
+                        (luma + gu * cb + gv * cr).clamp(0.0, 255.0) * alpha,
+                        (luma + bu * cb).clamp(0.0, 255.0) * alpha,
+                    ]
+                };
+                put(row * out_w + col, rgb);
+                x += to_coded.x[0];
+                y += to_coded.y[0];
+            }
+        }
+    }
+
+    /// Fills `out` (`out_w·out_h·3`, NHWC RGB) with normalised floats for a model input.
+    pub fn sample_tensor(
+        &self,
+        map: &Affine,
+        out_w: usize,
+        out_h: usize,
+        border: Border,
+        norm: Normalise,
+        out: &mut [f32],
+    ) {
+        let (scale, offset) = match norm {
+            Normalise::MinusOneToOne => (1.0 / 127.5, -1.0),
+            Normalise::ZeroToOne => (1.0 / 255.0, 0.0),
+        };
+        self.sample(map, out_w, out_h, border, |i, [r, g, b]| {
+            if let Some(px) = out.get_mut(i * 3..i * 3 + 3) {
+                px[0] = r * scale + offset;
+                px[1] = g * scale + offset;
+                px[2] = b * scale + offset;
+            }
+        });
+    }
+
+    /// Samples an RGBA picture (for previews and overlay export).
+    pub fn sample_rgba(&self, map: &Affine, out_w: usize, out_h: usize, out: &mut [u8]) {
+        self.sample(map, out_w, out_h, Border::Replicate, |i, [r, g, b]| {
+            if let Some(px) = out.get_mut(i * 4..i * 4 + 4) {
+                px[0] = r as u8;
+                px[1] = g as u8;
+                px[2] = b as u8;
+                px[3] = 255;
+            }
+        });
+    }
+}
+
+/// Fraction of a bilinear footprint at `p` that lies inside `0..len` pixels.
+#[inline]
+fn coverage(p: f32, len: f32) -> f32 {
+    if p >= 0.0 && p <= len - 1.0 {
+        1.0
+    } else if p > -1.0 && p < 0.0 {
+        1.0 + p
+    } else if p > len - 1.0 && p < len {
+        len - p
+    } else {
+        0.0
+    }
+}
+
+/// One displayed frame with its true presentation time.
+pub struct Frame {
+    /// 0-based displayed index (edit lists applied).
+    pub index: usize,
+    /// Presentation time in seconds from the first displayed frame.
+    pub time_s: f64,
+    pub(crate) picture: frame::Video,
+    pub(crate) rotation: Rotation,
+    pub(crate) matrix: ColourMatrix,
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frame")
+            .field("index", &self.index)
+            .field("time_s", &self.time_s)
+            .field("rotation", &self.rotation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Frame {
+    /// A view of the picture for sampling.
+    pub fn image(&self) -> YuvImage<'_> {
+        let plane = |i: usize, div: usize| Plane {
+            data: self.picture.data(i),
+            stride: self.picture.stride(i),
+            width: (self.picture.width() as usize).div_ceil(div),
+            height: (self.picture.height() as usize).div_ceil(div),
+        };
+        YuvImage {
+            y: plane(0, 1),
+            u: plane(1, 2),
+            v: plane(2, 2),
+            rotation: self.rotation,
+            matrix: self.matrix,
+        }
+    }
+
+    /// Displayed (upright) width and height.
+    pub fn displayed_size(&self) -> (u32, u32) {
+        self.rotation
+            .displayed_size(self.picture.width(), self.picture.height())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gradient(w: usize, h: usize) -> Vec<u8> {
+        (0..w * h).map(|i| ((i % w) * 10 + (i / w)) as u8).collect()
+    }
+
+    #[test]
+    fn rotation_maps_displayed_corners_to_coded_corners() {
+        let (cw, ch) = (8.0, 4.0);
+        let m = Rotation::Cw90.displayed_to_coded(cw, ch);
+        // Displayed is 4 wide, 8 tall; its top-right corner shows the coded top-left.
+        assert_eq!(m.apply(3.0, 0.0), (0.0, 0.0));
+        assert_eq!(m.apply(3.0, 7.0), (7.0, 0.0));
+        let m = Rotation::Cw270.displayed_to_coded(cw, ch);
+        assert_eq!(m.apply(0.0, 7.0), (0.0, 0.0));
+        let m = Rotation::Cw180.displayed_to_coded(cw, ch);
+        assert_eq!(m.apply(7.0, 3.0), (0.0, 0.0));
+        assert_eq!(Rotation::from_degrees_cw(-90.0), Rotation::Cw270);
+        assert_eq!(Rotation::from_degrees_cw(450.0), Rotation::Cw90);
+        assert_eq!(Rotation::from_degrees_cw(f64::NAN), Rotation::None);
+    }
+
+    #[test]
+    fn sampling_grey_reproduces_luma_and_black_border() {
+        let (w, h) = (6, 4);
+        let luma = gradient(w, h);
+        let chroma = vec![128u8; 3 * 2];
+        let img = YuvImage {
+            y: Plane { data: &luma, stride: w, width: w, height: h },
+            u: Plane { data: &chroma, stride: 3, width: 3, height: 2 },
+            v: Plane { data: &chroma, stride: 3, width: 3, height: 2 },
+            rotation: Rotation::None,
+            matrix: ColourMatrix::Bt601Full,
+        };
+        let mut out = vec![0.0; 3 * 3 * 3];
+        // Output pixel (u, v) samples displayed (u + 1.5, v): halfway between columns.
+        img.sample_tensor(&Affine::scale_translate(1.0, 1.5, 0.0), 3, 3, Border::Black, Normalise::ZeroToOne, &mut out);
+        let expected = (f32::from(luma[1]) + f32::from(luma[2])) / 2.0 / 255.0;
+        assert!((out[0] - expected).abs() < 1e-5, "{} vs {expected}", out[0]);
+        assert!((out[0] - out[2]).abs() < 1e-6, "grey stays grey");
+        // Far outside reads black.
+        img.sample_tensor(&Affine::scale_translate(1.0, 100.0, 0.0), 3, 3, Border::Black, Normalise::MinusOneToOne, &mut out);
+        assert!(out.iter().all(|&v| (v + 1.0).abs() < 1e-6));
+        // Replicate repeats the edge.
+        img.sample_tensor(&Affine::scale_translate(1.0, 100.0, 0.0), 3, 3, Border::Replicate, Normalise::ZeroToOne, &mut out);
+        assert!((out[0] - f32::from(luma[w - 1]) / 255.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn limited_range_white_and_black_map_to_full_scale() {
+        let c = ColourMatrix::Bt709Limited.coefficients();
+        assert!(((235.0 - c[1]) * c[0] - 255.0).abs() < 1e-3);
+        assert!(((16.0 - c[1]) * c[0]).abs() < 1e-3);
+        // Pure red in BT.601 full range: V = 255 → R = 255 + headroom.
+        let f = ColourMatrix::Bt601Full.coefficients();
+        assert!((f[2] - 1.402).abs() < 1e-3 && (f[5] - 1.772).abs() < 1e-3);
+    }
+}

@@ -1,0 +1,27 @@
+//! Video input and output on FFmpeg: probe, streaming decode, frame sampling, preview, export.
+//!
+//! Frames stay in the decoder's YUV layout; the pose stage samples exactly the pixels it needs
+//! through one affine map that already contains the clip's rotation, so no full-frame RGB or
+//! rotated copy is ever made on the analysis path.
+
+mod decode;
+mod error;
+mod frame;
+mod probe;
+
+pub use decode::{DecodeOptions, DecodeReport, DecoderThread, VideoDecoder, spawn_decoder};
+pub use error::VideoError;
+pub use frame::{Affine, Border, ColourMatrix, Frame, Normalise, Plane, Rotation, YuvImage};
+pub use probe::{VideoInfo, probe};
+
+/// Makes sure FFmpeg is initialised once and quiet (its own log would interleave with ours).
+pub(crate) fn init_ffmpeg() -> Result<(), VideoError> {
+    static INIT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    INIT.get_or_init(|| {
+        ffmpeg_next::init().map_err(|e| e.to_string())?;
+        ffmpeg_next::util::log::set_level(ffmpeg_next::util::log::Level::Fatal);
+        Ok(())
+    })
+    .clone()
+    .map_err(VideoError::Init)
+}
