@@ -12,6 +12,9 @@ use super::smooth::{fit_parabola, median, smooth};
 pub const G: f64 = 9.81;
 /// Shortest flight considered a jump or hop.
 const MIN_FLIGHT_S: f64 = 0.08;
+/// Toe clearance (fraction of leg length) above which a foot is off the ground: the toe
+/// landmark rises a little while the foot rolls onto its ball during push-off.
+const CONTACT_CLEARANCE: f64 = 0.08;
 /// Window of the rolling ground estimate (must exceed any flight).
 const GROUND_HALF_WINDOW_S: f64 = 0.8;
 
@@ -51,10 +54,23 @@ impl Flight {
     }
 }
 
-/// Toe clearance above the local ground line, in pixels (positive is up), with the line.
+/// Toe clearance above the ground, in pixels (positive is up), and the ground line used.
+///
+/// The ground is the lowest toe position in the preceding and in the following
+/// [`GROUND_HALF_WINDOW_S`], and the clearance is the smaller of the two: the athlete often
+/// lands somewhere else in the picture than they took off (oblique views, drift), and a
+/// single centred window would mix the landing spot into the takeoff.
 pub fn toe_clearance(signals: &Signals) -> (Vec<f64>, Vec<f64>) {
-    let toe = smooth(&signals.t, &signals.toe_y, 0.02, 1).value;
+    let toe = smooth(&signals.t, &signals.toe_y, 0.02, 2).value;
     let n = toe.len();
+    let window_max = |lo: usize, hi: usize| {
+        toe[lo..hi]
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(f64::NAN, f64::max)
+    };
+    let mut clearance = vec![f64::NAN; n];
     let mut ground = vec![f64::NAN; n];
     let (mut lo, mut hi) = (0usize, 0usize);
     for i in 0..n {
@@ -65,20 +81,24 @@ pub fn toe_clearance(signals: &Signals) -> (Vec<f64>, Vec<f64>) {
         while hi < n && signals.t[hi] <= t + GROUND_HALF_WINDOW_S {
             hi += 1;
         }
-        ground[i] = toe[lo..hi]
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(f64::NAN, f64::max);
+        let past = window_max(lo, i + 1);
+        let future = window_max(i, hi);
+        let (c_past, c_future) = (past - toe[i], future - toe[i]);
+        if c_past.is_nan() || (c_future.is_finite() && c_future < c_past) {
+            clearance[i] = c_future;
+            ground[i] = future;
+        } else {
+            clearance[i] = c_past;
+            ground[i] = past;
+        }
     }
-    let clearance = ground.iter().zip(&toe).map(|(g, y)| g - y).collect();
     (clearance, ground)
 }
 
 /// Finds every flight in the clip.
 pub fn find_flights(signals: &Signals) -> Vec<Flight> {
     let (clearance, _) = toe_clearance(signals);
-    let threshold = (0.05 * signals.leg_length_px).max(3.0);
+    let threshold = (CONTACT_CLEARANCE * signals.leg_length_px).max(3.0);
     let airborne: Vec<bool> = clearance.iter().map(|c| *c > threshold).collect();
     let mut flights = Vec::new();
     let mut i = 0;
@@ -102,21 +122,34 @@ pub fn find_flights(signals: &Signals) -> Vec<Flight> {
             continue;
         }
         if let Some(f) = time_flight(signals, first, last) {
+            tracing::debug!(
+                first = f.first_airborne, last = f.last_airborne, takeoff = f.takeoff_s, landing = f.landing_s, apex = f.apex_s,
+                px_per_m = ?f.px_per_m, rms = f.fit_rms_px, ground = ?f.ground_y,
+                leg = signals.leg_length_px, "flight"
+            );
             flights.push(f);
         }
     }
     flights
 }
 
-/// Times one airborne run `[first, last]` to sub-frame precision.
+/// Times one airborne run `[first, last]` (from toe clearance) to sub-frame precision.
 fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
     let t = &s.t;
     let com = &s.com_y;
+    let apex_idx = (first..=last)
+        .filter(|&k| com[k].is_finite())
+        .min_by(|&x, &y| com[x].total_cmp(&com[y]))?;
     // Edge frames carry motion blur and posture change: fit the interior when long enough.
     let (fa, fb) = if last - first >= 5 { (first + 1, last - 1) } else { (first, last) };
-    let t0 = (t[first] + t[last]) / 2.0;
-    let fit = fit_parabola(&t[fa..=fb], &com[fa..=fb], t0);
-    let ground_before = local_ground(s, first.saturating_sub(1), true);
+    let fit = fit_parabola(&t[fa..=fb], &com[fa..=fb], t[apex_idx]);
+    let (a, b) = (first, last);
+    let (first, last) = (a.max(1), b.min(t.len() - 2));
+    if last <= first {
+        return None;
+    }
+    let t0 = t[apex_idx];
+    let ground_before = local_ground(s, first - 1, true);
     let ground_after = local_ground(s, last + 1, false);
     let (parabola, rms) = match fit {
         Some((coeffs, rms)) if coeffs[0] > 0.0 => (Some((coeffs, t0)), rms),
@@ -128,12 +161,14 @@ fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
         Some(([a, b, c], t0)) => {
             let apex = t0 - b / (2.0 * a);
             let p = |x: f64| a * (x - t0).powi(2) + b * (x - t0) + c;
+            // The toes sit this far below the centre of mass just after takeoff and just
+            // before landing; the event is when the parabola puts them on the ground.
             let posture_to = s.toe_y[first] - p(t[first]);
             let posture_ld = s.toe_y[last] - p(t[last]);
             let to = solve_edge(a, b, c - (ground_before - posture_to), t0, true)
-                .filter(|x| *x >= t[first.saturating_sub(2)] && *x <= t[first]);
+                .filter(|x| *x >= t[first - 1] && *x <= t[first]);
             let ld = solve_edge(a, b, c - (ground_after - posture_ld), t0, false)
-                .filter(|x| *x >= t[last] && *x <= t[(last + 2).min(t.len() - 1)]);
+                .filter(|x| *x >= t[last] && *x <= t[last + 1]);
             (
                 to.unwrap_or(linear_takeoff),
                 ld.unwrap_or(linear_landing),
@@ -141,13 +176,7 @@ fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
                 Some(2.0 * a / G),
             )
         }
-        None => {
-            let apex_idx = (first..=last)
-                .filter(|&k| com[k].is_finite())
-                .min_by(|&x, &y| com[x].total_cmp(&com[y]))
-                .unwrap_or(first);
-            (linear_takeoff, linear_landing, t[apex_idx], None)
-        }
+        None => (linear_takeoff, linear_landing, t[apex_idx], None),
     };
     if !(landing_s > takeoff_s) {
         takeoff_s = linear_takeoff;

@@ -11,6 +11,8 @@ const REACTIVE_CONTACT_S: f64 = 0.5;
 const DROP_FRACTION: f64 = 0.15;
 /// Knee angle below which the athlete starts from a held squat.
 const SQUAT_KNEE_DEG: f64 = 140.0;
+/// A squat jump's pre-push dip is smaller than this fraction of leg length.
+const SQUAT_MAX_DIP_FRACTION: f64 = 0.15;
 /// Assumed hip-to-ankle length in metres, only to sanity-check the flight-based scale.
 const NOMINAL_LEG_M: f64 = 0.85;
 
@@ -142,18 +144,35 @@ fn flight_events(f: &Flight) -> [(&'static str, f64); 3] {
     [("takeoff", f.takeoff_s), ("apex", f.apex_s), ("landing", f.landing_s)]
 }
 
-/// The contact window before a flight: from the previous landing (plus a settling margin)
-/// or three seconds back, to the last contact frame.
+/// The contact window before a flight: from the highest centre-of-mass position since the
+/// previous landing (or in the three seconds before takeoff) to the last contact frame, so a
+/// countermovement is never confused with the previous landing's absorption.
 fn contact_window(s: &Signals, f: &Flight, prev_landing: Option<f64>) -> (usize, usize) {
-    let start_t = (f.takeoff_s - 3.0).max(prev_landing.map_or(f64::NEG_INFINITY, |t| t + 0.3));
-    (index_at(&s.t, start_t), f.first_airborne.saturating_sub(1))
+    let start_t = (f.takeoff_s - 3.0).max(prev_landing.map_or(f64::NEG_INFINITY, |t| t + 0.1));
+    let (a, b) = (index_at(&s.t, start_t), f.first_airborne.saturating_sub(1));
+    let y = &s.com.value;
+    // Highest point (smallest y) before the lowest point of the window.
+    let low = argmax(y, a..=b).unwrap_or(b);
+    let top = (a..=low)
+        .filter(|&k| y[k].is_finite())
+        .min_by(|&p, &q| y[p].total_cmp(&y[q]))
+        .unwrap_or(a);
+    (top, b)
 }
 
-/// Countermovement vs squat jump: does the athlete start the movement from a held squat?
+/// Countermovement vs squat jump: does the athlete start from a held squat, with at most a
+/// small dip before the push?
 fn standing_kind(s: &Signals, f: &Flight, prev_landing: Option<f64>, poses: &[PoseFrame]) -> JumpKind {
     let c = countermovement(s, f, prev_landing, false);
     let start = c.event("movement_onset").unwrap_or(f.takeoff_s - 0.8);
     let k = index_at(&s.t, start);
+    let dip = c
+        .event("lowest_point")
+        .map(|low| s.com.value[index_at(&s.t, low)] - s.com.value[k])
+        .unwrap_or(0.0);
+    if dip > SQUAT_MAX_DIP_FRACTION * s.leg_length_px {
+        return JumpKind::Cmj;
+    }
     // Median knee angle over the 0.2 s before the movement starts.
     let mut knees: Vec<f64> = poses
         .iter()

@@ -89,7 +89,7 @@ pub struct Smoothed {
 /// Local quadratic regression (a Savitzky–Golay filter generalised to uneven sampling) with
 /// tricube weights over ±`half_window_s`, widened where needed to hold at least
 /// `min_neighbours` samples each side. NaN samples are ignored; outputs are NaN where fewer
-/// than four valid samples are near.
+/// than three valid samples are near.
 pub fn smooth(t: &[f64], y: &[f64], half_window_s: f64, min_neighbours: usize) -> Smoothed {
     let n = t.len().min(y.len());
     let mut out = Smoothed {
@@ -106,23 +106,26 @@ pub fn smooth(t: &[f64], y: &[f64], half_window_s: f64, min_neighbours: usize) -
         let pos = valid.partition_point(|&j| t[j] < t[i]);
         let before = valid[..pos].iter().rev();
         let after = valid[pos..].iter();
+        // Takes samples within the window, and at least `min_neighbours` besides sample i.
         let count_within = |it: &mut dyn Iterator<Item = &usize>| {
             let mut reach = 0.0f64;
-            let mut count = 0;
+            let (mut taken, mut others) = (0, 0);
             for &j in it {
                 let d = (t[j] - t[i]).abs();
-                if d <= half_window_s || count < min_neighbours {
+                if d <= half_window_s || others < min_neighbours {
                     reach = reach.max(d);
-                    count += 1;
+                    taken += 1;
+                    others += usize::from(j != i);
                 } else {
                     break;
                 }
             }
-            (count, reach)
+            (taken, reach)
         };
         let (nb, rb) = count_within(&mut before.clone());
         let (na, ra) = count_within(&mut after.clone());
-        let reach = rb.max(ra).max(half_window_s) * 1.0001;
+        // Tricube weights over 1.5× the reach keep the outermost samples in play.
+        let reach = rb.max(ra).max(half_window_s) * 1.5;
         let members = valid[pos.saturating_sub(nb)..(pos + na).min(valid.len())].iter();
         // Weighted least squares for y ≈ c0 + c1·d + c2·d², d = t − t[i].
         let mut s = [0.0f64; 5];
@@ -145,7 +148,7 @@ pub fn smooth(t: &[f64], y: &[f64], half_window_s: f64, min_neighbours: usize) -
             r[2] += w * y[j] * d * d;
             used += 1;
         }
-        if used < 4 {
+        if used < 3 {
             continue;
         }
         if let Some([c0, c1, c2]) = solve3(
