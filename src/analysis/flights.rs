@@ -15,8 +15,10 @@ const MIN_FLIGHT_S: f64 = 0.08;
 /// Toe clearance (fraction of leg length) above which a foot is off the ground: the toe
 /// landmark rises a little while the foot rolls onto its ball during push-off.
 const CONTACT_CLEARANCE: f64 = 0.08;
-/// Window of the rolling ground estimate (must exceed any flight).
-const GROUND_HALF_WINDOW_S: f64 = 0.8;
+/// Window of the rolling ground estimate (longer than any flight).
+const GROUND_HALF_WINDOW_S: f64 = 1.0;
+/// Quantile of toe height taken as the ground (y grows downwards: a high quantile is low).
+const GROUND_QUANTILE: f64 = 0.75;
 
 /// One flight phase.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,24 +56,45 @@ impl Flight {
     }
 }
 
-/// Toe clearance above the ground, in pixels (positive is up), and the ground line used.
+/// Toe clearance above the ground, in pixels (positive is up), against the ground seen in the
+/// preceding and in the following [`GROUND_HALF_WINDOW_S`].
 ///
-/// The ground is the lowest toe position in the preceding and in the following
-/// [`GROUND_HALF_WINDOW_S`], and the clearance is the smaller of the two: the athlete often
-/// lands somewhere else in the picture than they took off (oblique views, drift), and a
-/// single centred window would mix the landing spot into the takeoff.
-pub fn toe_clearance(signals: &Signals) -> (Vec<f64>, Vec<f64>) {
+/// The athlete often lands somewhere else in the picture than they took off (oblique views,
+/// drift, a camera that tilts to follow the jump), so takeoff is judged against the ground
+/// before it and landing against the ground after it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clearance {
+    /// Clearance over the lowest toe position of the preceding window.
+    pub past: Vec<f64>,
+    /// Clearance over the lowest toe position of the following window.
+    pub future: Vec<f64>,
+}
+
+impl Clearance {
+    /// The smaller of the two clearances: positive only when clear of both grounds.
+    pub fn both(&self, i: usize) -> f64 {
+        let (p, f) = (self.past[i], self.future[i]);
+        if p.is_nan() { f } else if f.is_nan() { p } else { p.min(f) }
+    }
+}
+
+/// Computes [`Clearance`] for every frame.
+pub fn toe_clearance(signals: &Signals) -> Clearance {
     let toe = smooth(&signals.t, &signals.toe_y, 0.02, 2).value;
     let n = toe.len();
-    let window_max = |lo: usize, hi: usize| {
-        toe[lo..hi]
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(f64::NAN, f64::max)
+    // A high quantile rather than the maximum: one wild toe sample must not move the ground.
+    let mut scratch = Vec::new();
+    let mut window_max = |lo: usize, hi: usize| {
+        scratch.clear();
+        scratch.extend(toe[lo..hi].iter().copied().filter(|v| v.is_finite()));
+        if scratch.is_empty() {
+            return f64::NAN;
+        }
+        let k = ((scratch.len() - 1) as f64 * GROUND_QUANTILE).round() as usize;
+        let (_, v, _) = scratch.select_nth_unstable_by(k, f64::total_cmp);
+        *v
     };
-    let mut clearance = vec![f64::NAN; n];
-    let mut ground = vec![f64::NAN; n];
+    let mut out = Clearance { past: vec![f64::NAN; n], future: vec![f64::NAN; n] };
     let (mut lo, mut hi) = (0usize, 0usize);
     for i in 0..n {
         let t = signals.t[i];
@@ -81,25 +104,17 @@ pub fn toe_clearance(signals: &Signals) -> (Vec<f64>, Vec<f64>) {
         while hi < n && signals.t[hi] <= t + GROUND_HALF_WINDOW_S {
             hi += 1;
         }
-        let past = window_max(lo, i + 1);
-        let future = window_max(i, hi);
-        let (c_past, c_future) = (past - toe[i], future - toe[i]);
-        if c_past.is_nan() || (c_future.is_finite() && c_future < c_past) {
-            clearance[i] = c_future;
-            ground[i] = future;
-        } else {
-            clearance[i] = c_past;
-            ground[i] = past;
-        }
+        out.past[i] = window_max(lo, i + 1) - toe[i];
+        out.future[i] = window_max(i, hi) - toe[i];
     }
-    (clearance, ground)
+    out
 }
 
 /// Finds every flight in the clip.
 pub fn find_flights(signals: &Signals) -> Vec<Flight> {
-    let (clearance, _) = toe_clearance(signals);
+    let clearance = toe_clearance(signals);
     let threshold = (CONTACT_CLEARANCE * signals.leg_length_px).max(3.0);
-    let airborne: Vec<bool> = clearance.iter().map(|c| *c > threshold).collect();
+    let airborne: Vec<bool> = (0..signals.t.len()).map(|i| clearance.both(i) > threshold).collect();
     let mut flights = Vec::new();
     let mut i = 0;
     let n = airborne.len();
@@ -112,7 +127,17 @@ pub fn find_flights(signals: &Signals) -> Vec<Flight> {
         while i < n && airborne[i] {
             i += 1;
         }
-        let last = i - 1;
+        let mut first = first;
+        let mut last = i - 1;
+        // Clear of both grounds is the core of the flight; its edges are judged against the
+        // ground on their own side.
+        while first > 0 && clearance.past[first - 1] > threshold {
+            first -= 1;
+        }
+        while last + 1 < n && clearance.future[last + 1] > threshold {
+            last += 1;
+        }
+        i = i.max(last + 1);
         // A flight needs contact on both sides to be timed.
         if first == 0 || i >= n {
             continue;

@@ -9,10 +9,16 @@ use crate::pose::PoseFrame;
 const REACTIVE_CONTACT_S: f64 = 0.5;
 /// A flight that lands this much (fraction of leg length) below where it left is a drop.
 const DROP_FRACTION: f64 = 0.15;
+/// A drop rises for at most this long after leaving the box (stepping off may lift a little).
+const DROP_MAX_RISE_S: f64 = 0.12;
 /// Knee angle below which the athlete starts from a held squat.
 const SQUAT_KNEE_DEG: f64 = 140.0;
 /// A squat jump's pre-push dip is smaller than this fraction of leg length.
 const SQUAT_MAX_DIP_FRACTION: f64 = 0.15;
+/// A squat is held for at least this long before the push.
+const SQUAT_HOLD_S: f64 = 0.3;
+/// Below this centre-of-mass speed (leg lengths per second) the athlete is holding still.
+const HOLD_MAX_SPEED_LEGS_PER_S: f64 = 0.3;
 /// Assumed hip-to-ankle length in metres, only to sanity-check the flight-based scale.
 const NOMINAL_LEG_M: f64 = 0.85;
 
@@ -89,9 +95,11 @@ pub fn segment(s: &Signals, flights: &[Flight], forced: Option<JumpKind>, poses:
     let n = flights.len();
     let contact_before = |i: usize| (i > 0).then(|| flights[i].takeoff_s - flights[i - 1].landing_s);
     let reactive = |i: usize| contact_before(i).is_some_and(|c| c < REACTIVE_CONTACT_S);
+    // A drop leaves the box without rising: the apex comes right at takeoff. A camera that
+    // tilts to follow a real jump also moves the ground line, but the athlete rose first.
     let is_drop = |f: &Flight| {
         let (before, after) = f.ground_y;
-        after - before > DROP_FRACTION * s.leg_length_px
+        after - before > DROP_FRACTION * s.leg_length_px && f.apex_s - f.takeoff_s < DROP_MAX_RISE_S
     };
     let mut i = 0;
     while i < n {
@@ -180,11 +188,30 @@ fn standing_kind(s: &Signals, f: &Flight, prev_landing: Option<f64>, poses: &[Po
         .filter_map(|p| joint_angles(&p.landmarks).map(|a| a.knee))
         .collect();
     let knee = super::smooth::median(&mut knees);
-    if knee.is_finite() && knee < SQUAT_KNEE_DEG {
+    if knee.is_finite() && knee < SQUAT_KNEE_DEG && held_still_before(s, k) {
         JumpKind::Sj
     } else {
         JumpKind::Cmj
     }
+}
+
+/// Whether the centre of mass stays still for [`SQUAT_HOLD_S`] somewhere in the 1.5 s before
+/// sample `k` (a squat jump starts from a held squat; a clip cut mid-countermovement does not).
+fn held_still_before(s: &Signals, k: usize) -> bool {
+    let still = HOLD_MAX_SPEED_LEGS_PER_S * s.leg_length_px;
+    let start = index_at(&s.t, s.t[k] - 1.5);
+    let mut run_start: Option<f64> = None;
+    for i in start..=k {
+        if s.com.d1[i].abs() < still {
+            let t0 = *run_start.get_or_insert(s.t[i]);
+            if s.t[i] - t0 >= SQUAT_HOLD_S {
+                return true;
+            }
+        } else {
+            run_start = None;
+        }
+    }
+    false
 }
 
 /// Sub-frame time where `v` crosses `level` between samples `k` and `k + 1`.
