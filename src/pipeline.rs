@@ -90,7 +90,7 @@ pub fn analyze_video(
     let mut poses = Vec::with_capacity(info.frames);
     let mut decode_error = None;
     let tracking_started = Instant::now();
-    for frame in decoder.frames.iter() {
+    for frame in &decoder.frames {
         if cancel.load(Ordering::Relaxed) {
             decoder.finish();
             return Err(PoseError::Cancelled.into());

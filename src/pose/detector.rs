@@ -67,7 +67,7 @@ impl Letterbox {
     }
 
     /// Map from detector-input pixels to image pixels: a centred square of the long side.
-    pub(crate) fn input_to_image(&self) -> Affine {
+    pub(crate) fn input_to_image(self) -> Affine {
         let side = self.width.max(self.height);
         let k = side / INPUT_SIZE as f32;
         Affine::scale_translate(k, (self.width - side) / 2.0, (self.height - side) / 2.0)

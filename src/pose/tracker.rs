@@ -159,14 +159,13 @@ impl Tracker {
         let image = frame.image();
         let mut detector_ran = false;
         for _attempt in 0..2 {
-            let roi = match state.roi.filter(Roi::is_valid) {
-                Some(roi) => roi,
-                None => {
-                    detector_ran = true;
-                    match self.detect(&image, timings)?.map(|d| d.roi()) {
-                        Some(roi) if roi.is_valid() => roi,
-                        _ => break,
-                    }
+            let roi = if let Some(roi) = state.roi.filter(Roi::is_valid) {
+                roi
+            } else {
+                detector_ran = true;
+                match self.detect(&image, timings)?.map(|d| d.roi()) {
+                    Some(roi) if roi.is_valid() => roi,
+                    _ => break,
                 }
             };
             if let Some(pose) = self.landmarks_in(&image, &roi, frame, detector_ran, timings)? {

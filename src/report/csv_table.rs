@@ -45,7 +45,7 @@ const METRIC_COLUMNS: [&str; 25] = [
 ];
 
 fn number(v: f64, dialect: CsvDialect) -> String {
-    let s = format!("{:.4}", v);
+    let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
     match dialect {
         CsvDialect::Standard => s,

@@ -157,15 +157,15 @@ impl VideoDecoder {
                     }
                 }
             }
-            self.feed()?;
+            self.feed();
         }
     }
 
     /// Sends the next packet of our stream to the decoder (or flushes at the end).
-    fn feed(&mut self) -> Result<(), VideoError> {
+    fn feed(&mut self) {
         if self.flushed {
             // Draining after flush: receive_frame reports Eof when done.
-            return Ok(());
+            return;
         }
         let mut packet = codec::packet::Packet::empty();
         loop {
@@ -179,7 +179,7 @@ impl VideoDecoder {
                     }
                     // Edit-list hidden packets are decoded too (they are references); the
                     // decoder drops their pictures itself.
-                    return Ok(());
+                    return;
                 }
                 Err(ffmpeg_next::Error::Eof) => break,
                 Err(ffmpeg_next::Error::InvalidData) => {
@@ -193,7 +193,6 @@ impl VideoDecoder {
         }
         self.flushed = true;
         self.decoder.send_eof().ok();
-        Ok(())
     }
 
     fn fail(&mut self, reason: &str) -> Result<Option<Frame>, VideoError> {
@@ -214,7 +213,7 @@ impl VideoDecoder {
         let first = *self.first_pts.get_or_insert(pts);
         let time_s = (pts - first) as f64 * f64::from(self.time_base);
         let matrix = colour_matrix(&picture);
-        let picture = self.to_yuv420(picture)?;
+        let picture = self.normalise_format(picture)?;
         let frame = Frame {
             index: self.next_index,
             time_s,
@@ -228,7 +227,7 @@ impl VideoDecoder {
     }
 
     /// Converts anything that is not 8-bit 4:2:0 so the sampler sees one layout.
-    fn to_yuv420(&mut self, picture: frame::Video) -> Result<frame::Video, VideoError> {
+    fn normalise_format(&mut self, picture: frame::Video) -> Result<frame::Video, VideoError> {
         use format::Pixel;
         if matches!(picture.format(), Pixel::YUV420P | Pixel::YUVJ420P) {
             return Ok(picture);

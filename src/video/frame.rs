@@ -123,6 +123,7 @@ impl Affine {
     }
 
     /// Uniform scale `s` then translation `(tx, ty)`.
+    #[must_use]
     pub const fn scale_translate(s: f32, tx: f32, ty: f32) -> Self {
         Self::new([s, 0.0, tx], [0.0, s, ty])
     }
@@ -136,6 +137,7 @@ impl Affine {
     }
 
     /// `self ∘ inner`: first `inner`, then `self`.
+    #[must_use]
     pub fn compose(&self, inner: &Self) -> Self {
         let row = |r: &[f32; 3]| {
             [
@@ -405,7 +407,7 @@ mod tests {
         let mut out = vec![0.0; 3 * 3 * 3];
         // Output pixel (u, v) samples displayed (u + 1.5, v): halfway between columns.
         img.sample_tensor(&Affine::scale_translate(1.0, 1.5, 0.0), 3, 3, Border::Black, Normalise::ZeroToOne, &mut out);
-        let expected = (f32::from(luma[1]) + f32::from(luma[2])) / 2.0 / 255.0;
+        let expected = f32::midpoint(f32::from(luma[1]), f32::from(luma[2])) / 255.0;
         assert!((out[0] - expected).abs() < 1e-5, "{} vs {expected}", out[0]);
         assert!((out[0] - out[2]).abs() < 1e-6, "grey stays grey");
         // Far outside reads black.
