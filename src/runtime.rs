@@ -1,7 +1,7 @@
 //! Locating and loading the ONNX Runtime shared library (never downloaded at run time).
 //!
-//! Search order: `ORT_DYLIB_PATH`, the repository's `.runtime/onnxruntime/` folder filled by
-//! `scripts/setup`, then the executable's own folder.
+//! Search order: `ORT_DYLIB_PATH` (exclusively, when set), the repository's
+//! `.runtime/onnxruntime/` folder filled by `scripts/setup`, then the executable's own folder.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -34,10 +34,12 @@ pub enum RuntimeError {
 
 /// Candidate locations of the runtime library, most specific first.
 pub fn candidate_paths() -> Vec<PathBuf> {
-    let mut paths = Vec::new();
+    // An explicit choice is the only candidate: silently loading another library would hide
+    // the user's mistake.
     if let Some(explicit) = std::env::var_os("ORT_DYLIB_PATH").filter(|p| !p.is_empty()) {
-        paths.push(PathBuf::from(explicit));
+        return vec![PathBuf::from(explicit)];
     }
+    let mut paths = Vec::new();
     let repo_runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join(".runtime/onnxruntime");
     paths.push(repo_runtime.join(ORT_LIBRARY_FILE));
     if let Some(exe_dir) = std::env::current_exe()

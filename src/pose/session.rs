@@ -54,3 +54,21 @@ pub(crate) fn run(
     }
     Ok(())
 }
+
+/// Runs a model once on a zero input of `input_shape` and lists its outputs with their
+/// shapes (for checks and diagnostics).
+///
+/// # Errors
+/// A [`PoseError`] if the runtime or model cannot be loaded or run.
+pub fn output_shapes(path: &Path, input_shape: [usize; 4]) -> Result<Vec<(String, Vec<i64>)>, PoseError> {
+    let mut session = create(path, 1)?;
+    let input = vec![0.0f32; input_shape.iter().product()];
+    let tensor = TensorRef::from_array_view((input_shape, input.as_slice()))?;
+    let outputs = session.run(ort::inputs![tensor])?;
+    let mut shapes = Vec::new();
+    for (name, value) in &outputs {
+        let (shape, _) = value.try_extract_tensor::<f32>()?;
+        shapes.push((name.to_owned(), shape.to_vec()));
+    }
+    Ok(shapes)
+}

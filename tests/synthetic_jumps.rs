@@ -1,0 +1,507 @@
+//! Synthetic jumps with exact truth: pose sequences built from ballistic physics, analysed
+//! directly (no video, no models).
+//!
+//! The synthetic athlete is seen from the side (facing image-right) in a 720×1280 portrait
+//! frame, about 600 px tall at 330 px/m. The feet (ankle, heel, foot index) stay fixed on the
+//! ground during contact while the hips and upper body move: the knees are placed by inverse
+//! kinematics, the trunk leans forward as the hips drop. The centre of mass (the analysis's own
+//! segment model) follows a prescribed smooth trajectory during contact — a cosine-shaped
+//! lowering, a push with constant upward acceleration to the takeoff velocity, a constant
+//! deceleration on landing, a spring-like sine for rebound hops — and in flight the whole body
+//! translates rigidly with the ballistic centre of mass in the standing posture it took off in.
+//! The toes therefore leave and meet the ground exactly at the analytic takeoff and landing
+//! instants, and the toe height is continuous.
+
+use hangtime::analysis::{Analysis, AnalysisOptions, ClipFacts, G, Jump, JumpKind, analyze, centre_of_mass, joint_angles};
+use hangtime::pose::{Landmark, PoseFrame, landmark as lm};
+use hangtime::timing::Timings;
+
+/// Pixels per metre.
+const SCALE: f64 = 330.0;
+/// Image y of the ground (the feet's contact line).
+const GROUND_Y: f64 = 1180.0;
+/// Image x of the ankle.
+const ANKLE_X: f64 = 330.0;
+const WIDTH: u32 = 720;
+const HEIGHT: u32 = 1280;
+const VISIBILITY: f32 = 0.95;
+
+// Body dimensions in metres (about 1.82 m tall: ≈ 600 px).
+const THIGH: f64 = 0.446;
+const SHANK: f64 = 0.448;
+const ANKLE: (f64, f64) = (0.0, 0.071);
+const HEEL: (f64, f64) = (-0.06, 0.015);
+const TOE: (f64, f64) = (0.19, 0.015);
+const TRUNK: f64 = 0.50;
+const NECK: f64 = 0.21;
+const UPPER_ARM: f64 = 0.30;
+const FOREARM: f64 = 0.26;
+/// Knee angle when standing, degrees.
+const STANDING_KNEE_DEG: f64 = 175.0;
+/// Hip x when standing (slightly behind the ankle).
+const STANDING_HIP_X: f64 = -0.03;
+/// The hips move back this much per metre they drop.
+const HIP_BACK_PER_DROP: f64 = 0.5;
+/// Trunk lean from vertical, standing and per metre of hip drop (degrees).
+const LEAN_DEG: f64 = 8.0;
+const LEAN_DEG_PER_M: f64 = 100.0;
+/// Deepest hip drop the posture model allows.
+const MAX_DROP: f64 = 0.5;
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic noise
+// ---------------------------------------------------------------------------------------------
+
+/// xorshift64* with Box–Muller Gaussians: small, deterministic, no crates.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform in [0, 1).
+    fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn gaussian(&mut self) -> f64 {
+        let u1 = self.uniform().max(1e-300);
+        let u2 = self.uniform();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Posture: hip drop → 33 landmarks
+// ---------------------------------------------------------------------------------------------
+
+fn standing_hip() -> (f64, f64) {
+    let c = STANDING_KNEE_DEG.to_radians().cos();
+    let reach = (THIGH * THIGH + SHANK * SHANK - 2.0 * THIGH * SHANK * c).sqrt();
+    (STANDING_HIP_X, ANKLE.1 + (reach * reach - STANDING_HIP_X * STANDING_HIP_X).sqrt())
+}
+
+/// Landmarks in metres (x forward, y up, feet on y = 0) for a hip drop of `q` metres.
+fn posture_m(q: f64) -> [(f64, f64); 33] {
+    let (hx0, hy0) = standing_hip();
+    let hip = (hx0 - HIP_BACK_PER_DROP * q, hy0 - q);
+    // Knee: intersection of the thigh and shank circles, in front of the hip–ankle line.
+    let (dx, dy) = (hip.0 - ANKLE.0, hip.1 - ANKLE.1);
+    let d = dx.hypot(dy);
+    let a = (SHANK * SHANK - THIGH * THIGH + d * d) / (2.0 * d);
+    let h = (SHANK * SHANK - a * a).max(0.0).sqrt();
+    let (ux, uy) = (dx / d, dy / d);
+    // Of the two perpendiculars, (uy, −ux) points forward for a hip above the ankle.
+    let knee = (ANKLE.0 + a * ux + h * uy, ANKLE.1 + a * uy - h * ux);
+    let lean = (LEAN_DEG + LEAN_DEG_PER_M * q).to_radians();
+    let shoulder = (hip.0 + TRUNK * lean.sin(), hip.1 + TRUNK * lean.cos());
+    let neck_lean = 0.6 * lean;
+    let ear = (shoulder.0 + NECK * neck_lean.sin(), shoulder.1 + NECK * neck_lean.cos());
+    let arm = 15f64.to_radians();
+    let elbow = (shoulder.0 + UPPER_ARM * arm.sin(), shoulder.1 - UPPER_ARM * arm.cos());
+    let fore = 35f64.to_radians();
+    let wrist = (elbow.0 + FOREARM * fore.sin(), elbow.1 - FOREARM * fore.cos());
+    let off = |p: (f64, f64), x: f64, y: f64| (p.0 + x, p.1 + y);
+
+    let mut out = [(0.0, 0.0); 33];
+    out[lm::NOSE] = off(ear, 0.10, -0.02);
+    out[1] = off(ear, 0.08, 0.03);
+    out[2] = off(ear, 0.075, 0.03);
+    out[3] = off(ear, 0.07, 0.03);
+    out[4] = off(ear, 0.08, 0.03);
+    out[5] = off(ear, 0.075, 0.03);
+    out[6] = off(ear, 0.07, 0.03);
+    out[lm::LEFT_EAR] = ear;
+    out[lm::RIGHT_EAR] = ear;
+    out[9] = off(ear, 0.08, -0.06);
+    out[10] = off(ear, 0.08, -0.06);
+    for (l, r, p) in [
+        (lm::LEFT_SHOULDER, lm::RIGHT_SHOULDER, shoulder),
+        (lm::LEFT_ELBOW, lm::RIGHT_ELBOW, elbow),
+        (lm::LEFT_WRIST, lm::RIGHT_WRIST, wrist),
+        (17, 18, off(wrist, 0.03, -0.08)),
+        (19, 20, off(wrist, 0.05, -0.08)),
+        (21, 22, off(wrist, 0.04, -0.03)),
+        (lm::LEFT_HIP, lm::RIGHT_HIP, hip),
+        (lm::LEFT_KNEE, lm::RIGHT_KNEE, knee),
+        (lm::LEFT_ANKLE, lm::RIGHT_ANKLE, ANKLE),
+        (lm::LEFT_HEEL, lm::RIGHT_HEEL, HEEL),
+        (lm::LEFT_FOOT_INDEX, lm::RIGHT_FOOT_INDEX, TOE),
+    ] {
+        // The near (right) side a little in front of the far side, as in a slightly oblique view.
+        out[l] = off(p, -0.01, 0.0);
+        out[r] = off(p, 0.01, 0.0);
+    }
+    out
+}
+
+/// Landmarks in image pixels for hip drop `q`, the whole body lifted by `lift` metres.
+fn landmarks(q: f64, lift: f64) -> Vec<Landmark> {
+    posture_m(q)
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, y))| Landmark {
+            x: (ANKLE_X + x * SCALE) as f32,
+            y: (GROUND_Y - (y + lift) * SCALE) as f32,
+            z: if matches!(i % 2, 0) { -20.0 } else { 20.0 },
+            visibility: VISIBILITY,
+            presence: VISIBILITY,
+        })
+        .collect()
+}
+
+/// Centre of mass height (metres above the ground) for hip drop `q`, by the analysis's model.
+fn com_height(q: f64) -> f64 {
+    let (_, y) = centre_of_mass(&landmarks(q, 0.0)).expect("33 landmarks");
+    (GROUND_Y - y) / SCALE
+}
+
+/// The hip drop that puts the centre of mass `drop` metres below its standing height.
+fn drop_for(drop: f64) -> f64 {
+    let target = com_height(0.0) - drop;
+    assert!(target >= com_height(MAX_DROP), "centre-of-mass drop {drop} m is beyond the posture model");
+    let (mut lo, mut hi) = (0.0, MAX_DROP);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if com_height(mid) > target { lo = mid } else { hi = mid }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Knee angle (degrees) for hip drop `q`, by the analysis's joint-angle function.
+fn knee_deg(q: f64) -> f64 {
+    joint_angles(&landmarks(q, 0.0)).expect("angles").knee
+}
+
+// ---------------------------------------------------------------------------------------------
+// Motion script: centre-of-mass displacement over time
+// ---------------------------------------------------------------------------------------------
+
+/// One phase of the motion. `z` is the centre of mass's height relative to standing (metres,
+/// up positive); every phase starts where the previous one ended.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    /// Stay still.
+    Hold(f64),
+    /// Smooth (half-cosine) move to `to`, velocity zero at both ends: (duration, to).
+    Move(f64, f64),
+    /// Push from rest at the current (negative) `z` to standing with constant upward
+    /// acceleration, reaching `v0` (m/s) as the body is back in its standing posture.
+    Push(f64),
+    /// Ballistic flight with takeoff velocity `v0`.
+    Flight(f64),
+    /// Land at `v` (m/s) and decelerate uniformly to rest `depth` metres lower.
+    Absorb { v: f64, depth: f64 },
+    /// Rebound contact of `duration` seconds: land at `v` and leave at `v` (a spring-mass sine).
+    Rebound { v: f64, duration: f64 },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    start: f64,
+    end: f64,
+    z0: f64,
+    phase: Phase,
+}
+
+/// A scripted sequence and its truth.
+#[derive(Debug, Clone)]
+struct Script {
+    segments: Vec<Segment>,
+    /// (takeoff, landing) of each flight, seconds.
+    flights: Vec<(f64, f64)>,
+}
+
+impl Script {
+    fn new(phases: &[Phase]) -> Self {
+        let (mut t, mut z) = (0.0, 0.0);
+        let mut segments = Vec::new();
+        let mut flights = Vec::new();
+        for &phase in phases {
+            let (duration, z1) = match phase {
+                Phase::Hold(d) => (d, z),
+                Phase::Move(d, to) => (d, to),
+                Phase::Push(v0) => {
+                    assert!(z < 0.0, "a push starts from a lowered position");
+                    (2.0 * -z / v0, 0.0)
+                }
+                Phase::Flight(v0) => {
+                    assert!(z.abs() < 1e-12, "flights start in the standing posture");
+                    flights.push((t, t + 2.0 * v0 / G));
+                    (2.0 * v0 / G, 0.0)
+                }
+                Phase::Absorb { v, depth } => (2.0 * depth / v, z - depth),
+                Phase::Rebound { duration, .. } => (duration, z),
+            };
+            segments.push(Segment { start: t, end: t + duration, z0: z, phase });
+            t += duration;
+            z = z1;
+        }
+        Self { segments, flights }
+    }
+
+    fn duration(&self) -> f64 {
+        self.segments.last().map_or(0.0, |s| s.end)
+    }
+
+    /// (centre-of-mass height relative to standing, airborne) at time `t`.
+    fn at(&self, t: f64) -> (f64, bool) {
+        let seg = self
+            .segments
+            .iter()
+            .find(|s| t < s.end)
+            .or(self.segments.last())
+            .expect("a non-empty script");
+        let dt = (t - seg.start).clamp(0.0, seg.end - seg.start);
+        let len = seg.end - seg.start;
+        let u = if len > 0.0 { dt / len } else { 1.0 };
+        match seg.phase {
+            Phase::Hold(_) => (seg.z0, false),
+            Phase::Move(_, to) => (seg.z0 + (to - seg.z0) * (1.0 - (std::f64::consts::PI * u).cos()) / 2.0, false),
+            Phase::Push(_) => (seg.z0 * (1.0 - u * u), false),
+            Phase::Flight(v0) => (v0 * dt - 0.5 * G * dt * dt, t > seg.start && t < seg.end),
+            Phase::Absorb { v, .. } => {
+                let depth = 0.5 * v * len;
+                (seg.z0 - depth * (1.0 - (1.0 - u) * (1.0 - u)), false)
+            }
+            Phase::Rebound { v, duration } => {
+                (seg.z0 - v * duration / std::f64::consts::PI * (std::f64::consts::PI * u).sin(), false)
+            }
+        }
+    }
+}
+
+/// Takeoff velocity for a jump height.
+fn v0_for(height_m: f64) -> f64 {
+    (2.0 * G * height_m).sqrt()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sampling
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default)]
+struct Sampling {
+    fps: f64,
+    /// Timestamp jitter as a fraction of the frame interval (uniform ±).
+    jitter: f64,
+    /// Landmark noise in pixels (x and y).
+    noise_px: f64,
+    /// Frames reported untracked.
+    dropped: Vec<usize>,
+    seed: u64,
+}
+
+impl Sampling {
+    fn at(fps: f64) -> Self {
+        Self { fps, seed: 1, ..Self::default() }
+    }
+}
+
+/// Frame times for a script under `s`.
+fn frame_times(script: &Script, s: &Sampling, rng: &mut Rng) -> Vec<f64> {
+    let n = (script.duration() * s.fps).floor() as usize;
+    (0..n)
+        .map(|k| {
+            let jitter = if k == 0 { 0.0 } else { s.jitter * (2.0 * rng.uniform() - 1.0) };
+            (k as f64 + jitter) / s.fps
+        })
+        .collect()
+}
+
+fn poses_at(script: &Script, times: &[f64], s: &Sampling, rng: &mut Rng) -> Vec<PoseFrame> {
+    times
+        .iter()
+        .enumerate()
+        .map(|(index, &t)| {
+            if s.dropped.contains(&index) {
+                return PoseFrame::untracked(index, t, false);
+            }
+            let (z, airborne) = script.at(t);
+            let mut lms = if airborne { landmarks(0.0, z) } else { landmarks(drop_for(-z), 0.0) };
+            if s.noise_px > 0.0 {
+                for l in &mut lms {
+                    l.x += (s.noise_px * rng.gaussian()) as f32;
+                    l.y += (s.noise_px * rng.gaussian()) as f32;
+                }
+            }
+            PoseFrame {
+                index,
+                time_s: t,
+                tracked: true,
+                pose_score: 0.95,
+                detector_ran: index == 0,
+                roi: None,
+                landmarks: lms,
+                world: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Samples a script and analyses it.
+fn run(script: &Script, s: &Sampling) -> (Analysis, Vec<f64>) {
+    let mut rng = Rng::new(s.seed);
+    let times = frame_times(script, s, &mut rng);
+    let poses = poses_at(script, &times, s, &mut rng);
+    let facts = ClipFacts { fps: s.fps, vfr: s.jitter > 0.0, width: WIDTH, height: HEIGHT };
+    let analysis = analyze(&poses, &facts, &AnalysisOptions::default(), &mut Timings::new());
+    (analysis, times)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------------------------
+
+/// Largest errors over a clip's jumps.
+#[derive(Debug, Default, Clone, Copy)]
+struct Errors {
+    takeoff_s: f64,
+    landing_s: f64,
+    height_m: f64,
+}
+
+/// Matches every true flight to a found jump (same order, one each) and returns the errors.
+fn flight_errors<'a>(label: &str, analysis: &'a Analysis, script: &Script) -> (Errors, Vec<&'a Jump>) {
+    let summary: Vec<_> = analysis
+        .jumps
+        .iter()
+        .map(|j| (j.kind.name(), j.event("takeoff"), j.event("landing")))
+        .collect();
+    assert_eq!(
+        analysis.jumps.len(),
+        script.flights.len(),
+        "{label}: expected {} jumps, found {summary:?}; truth {:?}; warnings {:?}",
+        script.flights.len(),
+        script.flights,
+        analysis.warnings
+    );
+    let mut e = Errors::default();
+    let mut jumps = Vec::new();
+    for (jump, &(takeoff, landing)) in analysis.jumps.iter().zip(&script.flights) {
+        let est_to = jump.event("takeoff").expect("takeoff event");
+        let est_ld = jump.event("landing").expect("landing event");
+        let height = jump.metric("jump_height_m").expect("jump height");
+        let truth_h = G * (landing - takeoff).powi(2) / 8.0;
+        e.takeoff_s = e.takeoff_s.max((est_to - takeoff).abs());
+        e.landing_s = e.landing_s.max((est_ld - landing).abs());
+        e.height_m = e.height_m.max((height - truth_h).abs());
+        jumps.push(jump);
+    }
+    (e, jumps)
+}
+
+/// Asserts sub-quarter-frame takeoff and landing and height within 1 cm.
+fn assert_accurate(label: &str, e: Errors, fps: f64) {
+    eprintln!(
+        "{label}: takeoff error {:.3} ms, landing error {:.3} ms, height error {:.3} cm (quarter frame {:.2} ms)",
+        e.takeoff_s * 1e3,
+        e.landing_s * 1e3,
+        e.height_m * 100.0,
+        250.0 / fps
+    );
+    assert!(e.takeoff_s < 0.25 / fps, "{label}: takeoff off by {:.2} ms", e.takeoff_s * 1e3);
+    assert!(e.landing_s < 0.25 / fps, "{label}: landing off by {:.2} ms", e.landing_s * 1e3);
+    assert!(e.height_m < 0.01, "{label}: height off by {:.2} cm", e.height_m * 100.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scripts
+// ---------------------------------------------------------------------------------------------
+
+/// Centre-of-mass depth of a countermovement (metres).
+const CMJ_DEPTH: f64 = 0.30;
+
+/// Countermovement jumps of the given heights, each from and back to quiet standing.
+fn cmj_script(heights: &[f64], start_offset: f64) -> Script {
+    let mut phases = vec![Phase::Hold(1.0 + start_offset)];
+    for &h in heights {
+        let v0 = v0_for(h);
+        phases.extend([
+            Phase::Move(0.5, -CMJ_DEPTH),
+            Phase::Push(v0),
+            Phase::Flight(v0),
+            Phase::Absorb { v: v0, depth: 0.22 },
+            Phase::Hold(0.1),
+            Phase::Move(0.7, 0.0),
+            Phase::Hold(1.2),
+        ]);
+    }
+    Script::new(&phases)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn synthetic_posture_is_realistic() {
+    let standing = knee_deg(0.0);
+    assert!((standing - STANDING_KNEE_DEG).abs() < 0.1, "standing knee {standing}");
+    let q = drop_for(CMJ_DEPTH);
+    let deep = knee_deg(q);
+    assert!((85.0..115.0).contains(&deep), "knee at the bottom of the countermovement {deep}");
+    // About 600 px tall standing.
+    let lms = landmarks(0.0, 0.0);
+    let top = lms.iter().map(|l| l.y).fold(f32::INFINITY, f32::min);
+    let height_px = GROUND_Y as f32 - top + 0.13 * SCALE as f32;
+    assert!((560.0..640.0).contains(&height_px), "height {height_px} px");
+    // The toes are on the ground in contact and leave it exactly at takeoff.
+    let script = cmj_script(&[0.35], 0.0);
+    let (takeoff, landing) = script.flights[0];
+    let toe_lift = |t: f64| {
+        let (z, air) = script.at(t);
+        let l = if air { landmarks(0.0, z) } else { landmarks(drop_for(-z), 0.0) };
+        GROUND_Y - f64::from(l[lm::LEFT_FOOT_INDEX].y) - TOE.1 * SCALE
+    };
+    for t in [takeoff - 1e-4, landing + 1e-4, takeoff - 0.1] {
+        assert!(toe_lift(t).abs() < 1e-3, "toe off the ground at {t}: {}", toe_lift(t));
+    }
+    assert!(toe_lift(takeoff + 1e-3) > 0.0 && toe_lift(takeoff + 1e-3) < 1.5);
+    assert!(toe_lift(0.5 * (takeoff + landing)) > 0.34 * SCALE);
+}
+
+#[test]
+fn countermovement_jump_is_timed_within_a_quarter_frame_at_every_frame_rate() {
+    for fps in [25.0, 30.0, 60.0, 120.0, 240.0] {
+        // Offsets put takeoff and landing at different phases between frames.
+        for (i, offset) in [0.0, 0.37, 0.71].into_iter().enumerate() {
+            let script = cmj_script(&[0.35], offset / fps);
+            let (analysis, _) = run(&script, &Sampling::at(fps));
+            let label = format!("{fps} fps, phase {offset}");
+            let (e, jumps) = flight_errors(&label, &analysis, &script);
+            assert_eq!(jumps[0].kind, JumpKind::Cmj, "{label}");
+            if i == 0 {
+                assert_accurate(&label, e, fps);
+            } else {
+                assert_accurate(&label, e, fps);
+            }
+        }
+    }
+}
+
+#[test]
+fn debug_dump() {
+    for fps in [25.0, 30.0, 60.0, 120.0, 240.0] {
+        let script = cmj_script(&[0.35], 0.0);
+        let (a, times) = run(&script, &Sampling::at(fps));
+        let (to, ld) = script.flights[0];
+        for f in &a.flights {
+            eprintln!("fps {fps} truth {to:.4} {ld:.4}; first {} ({:.4}) last {} ({:.4}) to {:.4} ld {:.4} ground {:?} rms {:.3e} px/m {:?}",
+                f.first_airborne, times[f.first_airborne], f.last_airborne, times[f.last_airborne], f.takeoff_s, f.landing_s, f.ground_y, f.fit_rms_px, f.px_per_m);
+            let truth_first = times.iter().position(|&t| t > to).unwrap();
+            let truth_last = times.iter().rposition(|&t| t < ld).unwrap();
+            eprintln!("   truth first {truth_first} last {truth_last}");
+        }
+    }
+}
