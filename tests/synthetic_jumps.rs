@@ -505,3 +505,18 @@ fn debug_dump() {
         }
     }
 }
+
+#[test]
+fn debug_240() {
+    let script = cmj_script(&[0.35], 0.0);
+    let s = Sampling::at(240.0);
+    let mut rng = Rng::new(1);
+    let times = frame_times(&script, &s, &mut rng);
+    let poses = poses_at(&script, &times, &s, &mut rng);
+    let sig = hangtime::analysis::build_signals(&poses);
+    let c = hangtime::analysis::toe_clearance(&sig);
+    eprintln!("leg {} outliers {}", sig.leg_length_px, sig.outliers);
+    for k in (400..560).step_by(4) {
+        eprintln!("{k} t {:.4} toe {:.2} past {:.2} fut {:.2} com {:.2}", times[k], sig.toe_y[k], c.past[k], c.future[k], sig.com_y[k]);
+    }
+}

@@ -19,6 +19,9 @@ const CONTACT_CLEARANCE: f64 = 0.08;
 const GROUND_HALF_WINDOW_S: f64 = 1.0;
 /// Quantile of toe height taken as the ground (y grows downwards: a high quantile is low).
 const GROUND_QUANTILE: f64 = 0.75;
+/// Toe height (fraction of leg length) within which a raw toe sample counts as on the
+/// ground when checking a sub-frame takeoff or landing against the toe track.
+const EDGE_TOLERANCE: f64 = 0.02;
 
 /// One flight phase.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,10 +193,30 @@ fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
             // before landing; the event is when the parabola puts them on the ground.
             let posture_to = s.toe_y[first] - p(t[first]);
             let posture_ld = s.toe_y[last] - p(t[last]);
-            let to = solve_edge(a, b, c - (ground_before - posture_to), t0, true)
-                .filter(|x| *x >= t[first - 1] && *x <= t[first]);
-            let ld = solve_edge(a, b, c - (ground_after - posture_ld), t0, false)
-                .filter(|x| *x >= t[last] && *x <= t[last + 1]);
+            // `first` and `last` are where the toes clear the contact threshold, which at high
+            // frame rates is several frames into the flight. A root before `first - 1` (or
+            // after `last + 1`) is kept when it agrees with the raw toe track: the parabola
+            // must not lift the toes clearly off the ground at the last (first) frame where
+            // they were still seen on it, nor keep them down once they were seen clear of it.
+            let tol = (EDGE_TOLERANCE * s.leg_length_px).max(3.0);
+            let lift = |k: usize, ground: f64, posture: f64| ground - (p(t[k]) + posture);
+            let on_ground = |k: usize, ground: f64| ground - s.toe_y[k] <= tol;
+            let last_contact = (0..first).rev().find(|&k| on_ground(k, ground_before));
+            let first_contact = (last + 1..t.len()).find(|&k| on_ground(k, ground_after));
+            let to = solve_edge(a, b, c - (ground_before - posture_to), t0, true).filter(|x| {
+                *x <= t[first]
+                    && (*x >= t[first - 1]
+                        || last_contact.is_some_and(|k| {
+                            *x <= t[k + 1] && lift(k, ground_before, posture_to) <= 2.0 * tol
+                        }))
+            });
+            let ld = solve_edge(a, b, c - (ground_after - posture_ld), t0, false).filter(|x| {
+                *x >= t[last]
+                    && (*x <= t[last + 1]
+                        || first_contact.is_some_and(|k| {
+                            *x >= t[k - 1] && lift(k, ground_after, posture_ld) <= 2.0 * tol
+                        }))
+            });
             (
                 to.unwrap_or(linear_takeoff),
                 ld.unwrap_or(linear_landing),

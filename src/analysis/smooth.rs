@@ -127,25 +127,26 @@ pub fn smooth(t: &[f64], y: &[f64], half_window_s: f64, min_neighbours: usize) -
         // Tricube weights over 1.5× the reach keep the outermost samples in play.
         let reach = rb.max(ra).max(half_window_s) * 1.5;
         let members = valid[pos.saturating_sub(nb)..(pos + na).min(valid.len())].iter();
-        // Weighted least squares for y ≈ c0 + c1·d + c2·d², d = t − t[i].
+        // Weighted least squares for y ≈ c0 + c1·u + c2·u², u = (t − t[i]) / reach: in units
+        // of the window, so the system's conditioning (and solve3's singularity test) does
+        // not depend on how short the window is in seconds.
         let mut s = [0.0f64; 5];
         let mut r = [0.0f64; 3];
         let mut used = 0;
         for &j in members {
-            let d = t[j] - t[i];
-            let u = (d / reach).abs();
-            if u >= 1.0 {
+            let u = (t[j] - t[i]) / reach;
+            if u.abs() >= 1.0 {
                 continue;
             }
-            let w = (1.0 - u * u * u).powi(3);
+            let w = (1.0 - u.abs().powi(3)).powi(3);
             let mut p = w;
             for item in &mut s {
                 *item += p;
-                p *= d;
+                p *= u;
             }
             r[0] += w * y[j];
-            r[1] += w * y[j] * d;
-            r[2] += w * y[j] * d * d;
+            r[1] += w * y[j] * u;
+            r[2] += w * y[j] * u * u;
             used += 1;
         }
         if used < 3 {
@@ -156,8 +157,8 @@ pub fn smooth(t: &[f64], y: &[f64], half_window_s: f64, min_neighbours: usize) -
             r,
         ) {
             out.value[i] = c0;
-            out.d1[i] = c1;
-            out.d2[i] = 2.0 * c2;
+            out.d1[i] = c1 / reach;
+            out.d2[i] = 2.0 * c2 / (reach * reach);
         }
     }
     out
