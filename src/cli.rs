@@ -83,6 +83,9 @@ pub struct AnalyzeArgs {
     /// Write the per-frame series CSV here (the video's name is appended for several videos).
     #[arg(long, value_name = "PATH")]
     pub series: Option<PathBuf>,
+    /// Track every frame again instead of reusing cached poses of an unchanged video.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Videos analysed in parallel, each worker with its own preloaded tracker.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub jobs: u16,
@@ -95,6 +98,7 @@ pub struct AnalyzeArgs {
 pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
     let options = PipelineOptions {
         analysis: AnalysisOptions { kind: args.kind.forced() },
+        use_cache: !args.no_cache,
         ..PipelineOptions::default()
     };
     let tracker_options = TrackerOptions { variant: args.model, intra_threads: 1 };

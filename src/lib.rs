@@ -9,5 +9,6 @@ pub mod timing;
 pub mod video;
 pub mod pose;
 pub mod analysis;
+pub mod cache;
 pub mod pipeline;
 pub mod report;

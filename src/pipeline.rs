@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::analysis::{self, Analysis, AnalysisOptions, ClipFacts};
+use crate::cache::{CachedPoses, PoseCache};
 use crate::pose::{PoseError, PoseFrame, Tracker, TrackingState};
 use crate::timing::{Timings, stage};
 use crate::video::{self, DecodeOptions, VideoError, VideoInfo};
@@ -37,6 +38,8 @@ pub struct PipelineOptions {
     pub analysis: AnalysisOptions,
     /// Decoder settings.
     pub decode: DecodeOptions,
+    /// Reuse (and store) tracked poses in the user's cache folder.
+    pub use_cache: bool,
 }
 
 /// Progress of a running analysis.
@@ -84,6 +87,56 @@ pub fn analyze_video(
     let started = Instant::now();
     let mut timings = Timings::new();
     timings.add(stage::MODEL_LOAD, Some(stage::ANALYSIS), model_load);
+    let variant = tracker.options().variant;
+    let cache = options.use_cache.then(PoseCache::user).flatten();
+    let key = cache.as_ref().and_then(|_| {
+        timings.time(stage::CACHE, Some(stage::ANALYSIS), || PoseCache::key(path, variant).ok())
+    });
+    let cached = match (&cache, &key) {
+        (Some(c), Some(k)) => timings.time(stage::CACHE, Some(stage::ANALYSIS), || c.load(k)),
+        _ => None,
+    };
+    let (info, poses, mut warnings) = if let Some(hit) = cached {
+        // The same content may sit under another name.
+        let info = VideoInfo { path: path.to_path_buf(), ..hit.info };
+        (info, hit.poses, hit.warnings)
+    } else {
+        let (info, poses, warnings) = track_video(path, tracker, options, cancel, progress, &mut timings, started)?;
+        if let (Some(c), Some(k)) = (&cache, &key) {
+            c.store(k, &CachedPoses::new(info.clone(), poses.clone(), warnings.clone()));
+        }
+        (info, poses, warnings)
+    };
+    let facts = ClipFacts {
+        fps: info.measured_fps,
+        vfr: info.vfr,
+        width: info.width,
+        height: info.height,
+    };
+    let analysis = analysis::analyze(&poses, &facts, &options.analysis, &mut timings);
+    warnings.extend(analysis.warnings.iter().cloned());
+    let total = started.elapsed() + model_load;
+    timings.add(stage::ANALYSIS, None, total);
+    Ok(VideoAnalysis {
+        info,
+        model: variant,
+        poses,
+        analysis,
+        timings,
+        warnings,
+    })
+}
+
+/// Decodes (on its own thread) and tracks every frame.
+fn track_video(
+    path: &Path,
+    tracker: &mut Tracker,
+    options: &PipelineOptions,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+    timings: &mut Timings,
+    started: Instant,
+) -> Result<(VideoInfo, Vec<PoseFrame>, Vec<String>), PipelineError> {
     let info = video::probe(path)?;
     let decoder = video::spawn_decoder(path, options.decode, DECODE_QUEUE)?;
     let mut state = TrackingState::default();
@@ -102,7 +155,7 @@ pub fn analyze_video(
                 break;
             }
         };
-        match tracker.track(&frame, &mut state, &mut timings) {
+        match tracker.track(&frame, &mut state, timings) {
             Ok(pose) => poses.push(pose),
             Err(e) => {
                 decoder.finish();
@@ -133,22 +186,5 @@ pub fn analyze_video(
             info.frames
         ));
     }
-    let facts = ClipFacts {
-        fps: info.measured_fps,
-        vfr: info.vfr,
-        width: info.width,
-        height: info.height,
-    };
-    let analysis = analysis::analyze(&poses, &facts, &options.analysis, &mut timings);
-    warnings.extend(analysis.warnings.iter().cloned());
-    let total = started.elapsed() + model_load;
-    timings.add(stage::ANALYSIS, None, total);
-    Ok(VideoAnalysis {
-        info,
-        model: tracker.options().variant,
-        poses,
-        analysis,
-        timings,
-        warnings,
-    })
+    Ok((info, poses, warnings))
 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub mod stage {
     /// Whole analysis of one video.
     pub const ANALYSIS: &str = "analysis";
+    /// Hashing the video and reading cached poses.
+    pub const CACHE: &str = "cache";
     /// Loading the runtime and pose models (0 ms when the tracker is reused).
     pub const MODEL_LOAD: &str = "model_load";
     /// Demux and decode of compressed video.

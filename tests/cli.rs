@@ -126,3 +126,41 @@ fn excel_dialect_uses_semicolons_and_decimal_commas() {
     let col = header.split(';').position(|h| h == "jump_height_m").unwrap();
     assert!(fields[col].starts_with("0,"), "{row}");
 }
+
+#[test]
+fn a_second_run_is_answered_from_the_cache_and_a_changed_file_is_not() {
+    let Some(clip) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else { return };
+    let cache = tempfile::tempdir().unwrap();
+    let run = |video: &std::path::Path, extra: &[&str]| -> serde_json::Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_hangtime"))
+            .arg("analyze")
+            .arg(video)
+            .args(["--json", "-"])
+            .args(extra)
+            .env("HANGTIME_CACHE_DIR", cache.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let stages = |doc: &serde_json::Value| -> Vec<String> {
+        doc["results"][0]["timings"].as_array().unwrap().iter().map(|t| t["stage"].as_str().unwrap().to_owned()).collect()
+    };
+    let first = run(&clip, &[]);
+    let second = run(&clip, &[]);
+    assert!(stages(&first).contains(&"decode".to_owned()));
+    assert!(!stages(&second).contains(&"decode".to_owned()), "{:?}", stages(&second));
+    assert!(stages(&second).contains(&"cache".to_owned()));
+    assert_eq!(first["results"][0]["jumps"], second["results"][0]["jumps"]);
+    // A setting is never stale: the cached poses are re-analysed with the new kind.
+    let forced = run(&clip, &["--kind", "sj"]);
+    assert_eq!(forced["results"][0]["jumps"][0]["kind"], "sj");
+    // --no-cache tracks again; a changed file misses the cache.
+    assert!(stages(&run(&clip, &["--no-cache"])).contains(&"decode".to_owned()));
+    let dir = tempfile::tempdir().unwrap();
+    let changed = dir.path().join("changed.mp4");
+    let mut bytes = std::fs::read(&clip).unwrap();
+    bytes.extend_from_slice(&[0u8; 16]);
+    std::fs::write(&changed, bytes).unwrap();
+    assert!(stages(&run(&changed, &[])).contains(&"decode".to_owned()));
+}

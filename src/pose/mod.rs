@@ -14,6 +14,6 @@ pub use error::PoseError;
 pub use landmarks::{LANDMARK_COUNT, LANDMARK_NAMES, Landmark, PoseFrame, WorldLandmark, landmark};
 pub use models::{ModelVariant, models_dir};
 pub use roi::Roi;
-pub use models::DETECTOR_FILE;
+pub use models::{DETECTOR_FILE, hex};
 pub use session::{output_shapes, sessions_created};
 pub use tracker::{Tracker, TrackerOptions, TrackingState};

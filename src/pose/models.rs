@@ -117,7 +117,7 @@ pub(crate) fn read_verified(path: &Path) -> Result<Vec<u8>, PoseError> {
 }
 
 /// Lower-case hex of a digest.
-pub(crate) fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
         write!(s, "{b:02x}").ok();

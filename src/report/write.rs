@@ -20,6 +20,16 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .tempfile_in(dir)
         .map_err(with_path)?;
     tmp.write_all(bytes).map_err(with_path)?;
+    // Temporary files are private (0600); the result should look like any file the user
+    // saves: keep the old file's permissions, or the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(with_path)?;
+    }
     tmp.as_file().sync_all().map_err(with_path)?;
     tmp.persist(path).map_err(|e| with_path(e.error))?;
     Ok(())
