@@ -83,6 +83,10 @@ pub struct AnalyzeArgs {
     /// Write the per-frame series CSV here (the video's name is appended for several videos).
     #[arg(long, value_name = "PATH")]
     pub series: Option<PathBuf>,
+    /// Write the overlay video (skeleton, phases, key numbers) here; the video's name is
+    /// appended for several videos.
+    #[arg(long, value_name = "PATH")]
+    pub overlay: Option<PathBuf>,
     /// Track every frame again instead of reusing cached poses of an unchanged video.
     #[arg(long)]
     pub no_cache: bool,
@@ -182,6 +186,17 @@ fn write_outputs(
         let text = report::jumps_csv(done, args.csv_dialect)?;
         report::atomic_write(path, text.as_bytes())
             .with_context(|| format!("the CSV could not be written to {}", path.display()))?;
+    }
+    if let Some(path) = &args.overlay {
+        for v in done {
+            let target = if args.videos.len() > 1 {
+                report::with_stem_suffix(path, &v.info.path)
+            } else {
+                path.clone()
+            };
+            report::export_overlay(v, &target, &AtomicBool::new(false), &mut |_, _| {})
+                .with_context(|| format!("the overlay video could not be written to {}", target.display()))?;
+        }
     }
     if let Some(path) = &args.series {
         for v in done {

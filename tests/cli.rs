@@ -164,3 +164,37 @@ fn a_second_run_is_answered_from_the_cache_and_a_changed_file_is_not() {
     std::fs::write(&changed, bytes).unwrap();
     assert!(stages(&run(&changed, &[])).contains(&"decode".to_owned()));
 }
+
+#[test]
+fn overlay_export_is_an_mp4_that_ffprobe_reads_with_the_source_timing() {
+    let Some(clip) = common::shared_video("sj_oblique_rot90meta_derived_30fps.mp4") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("overlay.mp4");
+    let out = Command::new(env!("CARGO_BIN_EXE_hangtime"))
+        .arg("analyze")
+        .arg(&clip)
+        .args(["--overlay", overlay.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let probe = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-count_frames"])
+        .args(["-show_entries", "stream=codec_name,width,height,nb_read_frames,duration", "-of", "default=nw=1"])
+        .arg(&overlay)
+        .output()
+        .unwrap();
+    let info = text(&probe.stdout);
+    assert!(probe.status.success() && probe.stderr.is_empty(), "{}", text(&probe.stderr));
+    assert!(info.contains("codec_name=h264"), "{info}");
+    // Displayed 478×850 (rotation applied), long edge capped at 720, even sides.
+    assert!(info.contains("width=404") && info.contains("height=720"), "{info}");
+    assert!(info.contains("nb_read_frames=438"), "{info}");
+    let duration: f64 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("duration="))
+        .and_then(|d| d.parse().ok())
+        .unwrap();
+    assert!((duration - 14.6).abs() < 0.1, "{duration}");
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(leftovers, 1, "no temporary file left behind");
+}
