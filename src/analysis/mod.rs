@@ -4,6 +4,7 @@ mod angles;
 mod flights;
 mod jumps;
 mod metrics;
+mod phases;
 mod quality;
 mod signals;
 pub mod smooth;
@@ -11,6 +12,7 @@ pub mod smooth;
 use serde::{Deserialize, Serialize};
 
 pub use angles::{JointAngles, joint_angles};
+pub use phases::{Phase, phase_at, phases};
 pub use flights::{Flight, G, find_flights, toe_clearance};
 pub use signals::{Signals, build as build_signals, centre_of_mass};
 
