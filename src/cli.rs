@@ -252,6 +252,11 @@ fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to
             }
         }
     }
+    if let Ok(v) = outcome {
+        for w in &v.warnings {
+            eprintln!("warning: {name}: {w}");
+        }
+    }
     for line in lines {
         if to_stderr {
             eprintln!("{line}");
