@@ -167,8 +167,9 @@ impl VideoDecoder {
             // Draining after flush: receive_frame reports Eof when done.
             return;
         }
-        let mut packet = codec::packet::Packet::empty();
         loop {
+            // A fresh packet each time: av_read_frame overwrites without releasing the old data.
+            let mut packet = codec::packet::Packet::empty();
             match packet.read(&mut self.input) {
                 Ok(()) => {
                     if packet.stream() != self.stream_index {

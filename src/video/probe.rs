@@ -167,8 +167,9 @@ pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
 
     let mut pts = Vec::new();
     let mut coded_frames = 0usize;
-    let mut packet = codec::packet::Packet::empty();
     loop {
+        // A fresh packet each time: av_read_frame overwrites without releasing the old data.
+        let mut packet = codec::packet::Packet::empty();
         match packet.read(&mut input) {
             Ok(()) => {}
             Err(ffmpeg_next::Error::InvalidData) => continue,
