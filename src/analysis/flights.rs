@@ -22,6 +22,9 @@ const GROUND_QUANTILE: f64 = 0.75;
 /// Toe height (fraction of leg length) within which a raw toe sample counts as on the
 /// ground when checking a sub-frame takeoff or landing against the toe track.
 const EDGE_TOLERANCE: f64 = 0.02;
+/// Span of airborne frames next to takeoff (landing) whose toe-to-centre-of-mass offset is
+/// averaged; shorter than a frame at 30 fps.
+const POSTURE_WINDOW_S: f64 = 0.03;
 
 /// One flight phase.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +80,13 @@ impl Clearance {
     /// The smaller of the two clearances: positive only when clear of both grounds.
     pub fn both(&self, i: usize) -> f64 {
         let (p, f) = (self.past[i], self.future[i]);
-        if p.is_nan() { f } else if f.is_nan() { p } else { p.min(f) }
+        if p.is_nan() {
+            f
+        } else if f.is_nan() {
+            p
+        } else {
+            p.min(f)
+        }
     }
 }
 
@@ -97,7 +106,10 @@ pub fn toe_clearance(signals: &Signals) -> Clearance {
         let (_, v, _) = scratch.select_nth_unstable_by(k, f64::total_cmp);
         *v
     };
-    let mut out = Clearance { past: vec![f64::NAN; n], future: vec![f64::NAN; n] };
+    let mut out = Clearance {
+        past: vec![f64::NAN; n],
+        future: vec![f64::NAN; n],
+    };
     let (mut lo, mut hi) = (0usize, 0usize);
     for i in 0..n {
         let t = signals.t[i];
@@ -117,7 +129,9 @@ pub fn toe_clearance(signals: &Signals) -> Clearance {
 pub fn find_flights(signals: &Signals) -> Vec<Flight> {
     let clearance = toe_clearance(signals);
     let threshold = (CONTACT_CLEARANCE * signals.leg_length_px).max(3.0);
-    let airborne: Vec<bool> = (0..signals.t.len()).map(|i| clearance.both(i) > threshold).collect();
+    let airborne: Vec<bool> = (0..signals.t.len())
+        .map(|i| clearance.both(i) > threshold)
+        .collect();
     let mut flights = Vec::new();
     let mut i = 0;
     let n = airborne.len();
@@ -169,7 +183,11 @@ fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
         .filter(|&k| com[k].is_finite())
         .min_by(|&x, &y| com[x].total_cmp(&com[y]))?;
     // Edge frames carry motion blur and posture change: fit the interior when long enough.
-    let (fa, fb) = if last - first >= 5 { (first + 1, last - 1) } else { (first, last) };
+    let (fa, fb) = if last - first >= 5 {
+        (first + 1, last - 1)
+    } else {
+        (first, last)
+    };
     let fit = fit_parabola(&t[fa..=fb], &com[fa..=fb], t[apex_idx]);
     let (a, b) = (first, last);
     let (first, last) = (a.max(1), b.min(t.len() - 2));
@@ -177,8 +195,18 @@ fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
         return None;
     }
     let t0 = t[apex_idx];
-    let ground_before = local_ground(s, first - 1, true);
-    let ground_after = local_ground(s, last + 1, false);
+    let mut ground_before = local_ground(s, first - 1, true, None);
+    let mut ground_after = local_ground(s, last + 1, false, None);
+    // Small toe lifts only mean something against a steady ground line; when it moved between
+    // takeoff and landing (camera motion, a landing elsewhere) the coarse estimates stay.
+    let tol = (EDGE_TOLERANCE * s.leg_length_px).max(3.0);
+    let steady = (ground_after - ground_before).abs() <= CONTACT_CLEARANCE * s.leg_length_px;
+    if steady {
+        // At high frame rates the 0.2 s next to `first` / `last` holds several frames already
+        // airborne but still under the contact threshold: leave them out of the ground.
+        ground_before = local_ground(s, first - 1, true, Some(tol));
+        ground_after = local_ground(s, last + 1, false, Some(tol));
+    }
     let (parabola, rms) = match fit {
         Some((coeffs, rms)) if coeffs[0] > 0.0 => (Some((coeffs, t0)), rms),
         _ => (None, f64::NAN),
@@ -190,19 +218,38 @@ fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
             let apex = t0 - b / (2.0 * a);
             let p = |x: f64| a * (x - t0).powi(2) + b * (x - t0) + c;
             // The toes sit this far below the centre of mass just after takeoff and just
-            // before landing; the event is when the parabola puts them on the ground.
-            let posture_to = s.toe_y[first] - p(t[first]);
-            let posture_ld = s.toe_y[last] - p(t[last]);
+            // before landing; the event is when the parabola puts them on the ground. Averaged
+            // over the airborne frames of the first (last) POSTURE_WINDOW_S, where the posture
+            // barely changes: one frame at ≤ 30 fps, several at high rates, where a single
+            // frame's landmark noise would otherwise be a large fraction of a frame interval.
+            let posture = |ks: &mut dyn Iterator<Item = usize>| {
+                let (sum, n) = ks
+                    .map(|k| s.toe_y[k] - p(t[k]))
+                    .filter(|v| v.is_finite())
+                    .fold((0.0, 0usize), |(sum, n), v| (sum + v, n + 1));
+                sum / n as f64
+            };
+            let posture_to =
+                posture(&mut (first..=last).take_while(|&k| t[k] - t[first] < POSTURE_WINDOW_S));
+            let posture_ld = posture(
+                &mut (first..=last)
+                    .rev()
+                    .take_while(|&k| t[last] - t[k] < POSTURE_WINDOW_S),
+            );
             // `first` and `last` are where the toes clear the contact threshold, which at high
-            // frame rates is several frames into the flight. A root before `first - 1` (or
-            // after `last + 1`) is kept when it agrees with the raw toe track: the parabola
-            // must not lift the toes clearly off the ground at the last (first) frame where
-            // they were still seen on it, nor keep them down once they were seen clear of it.
-            let tol = (EDGE_TOLERANCE * s.leg_length_px).max(3.0);
+            // frame rates or slow takeoffs (hops) is a frame or more into the flight. Over a
+            // steady ground, a root before `first - 1` (after `last + 1`) is kept when it agrees
+            // with the raw toe track: the parabola must not lift the toes clearly off the ground
+            // at the last (first) frame where they were still seen on it, nor keep them down
+            // once they were seen clear of it.
             let lift = |k: usize, ground: f64, posture: f64| ground - (p(t[k]) + posture);
             let on_ground = |k: usize, ground: f64| ground - s.toe_y[k] <= tol;
-            let last_contact = (0..first).rev().find(|&k| on_ground(k, ground_before));
-            let first_contact = (last + 1..t.len()).find(|&k| on_ground(k, ground_after));
+            let last_contact = steady
+                .then(|| (0..first).rev().find(|&k| on_ground(k, ground_before)))
+                .flatten();
+            let first_contact = steady
+                .then(|| (last + 1..t.len()).find(|&k| on_ground(k, ground_after)))
+                .flatten();
             let to = solve_edge(a, b, c - (ground_before - posture_to), t0, true).filter(|x| {
                 *x <= t[first]
                     && (*x >= t[first - 1]
@@ -258,12 +305,17 @@ fn solve_edge(a: f64, b: f64, c: f64, t0: f64, rising: bool) -> Option<f64> {
         return None;
     }
     let sq = disc.sqrt();
-    let d = if rising { (-b - sq) / (2.0 * a) } else { (-b + sq) / (2.0 * a) };
+    let d = if rising {
+        (-b - sq) / (2.0 * a)
+    } else {
+        (-b + sq) / (2.0 * a)
+    };
     Some(t0 + d).filter(|v| v.is_finite())
 }
 
-/// Median toe y over up to 0.2 s of contact ending at (`before`) or starting at `edge`.
-fn local_ground(s: &Signals, edge: usize, before: bool) -> f64 {
+/// Median toe y over up to 0.2 s of contact ending at (`before`) or starting at `edge`;
+/// with `refine_above`, again without the samples more than that above the first median.
+fn local_ground(s: &Signals, edge: usize, before: bool, refine_above: Option<f64>) -> f64 {
     let te = s.t[edge];
     let mut v: Vec<f64> = (0..s.t.len())
         .filter(|&k| {
@@ -276,5 +328,13 @@ fn local_ground(s: &Signals, edge: usize, before: bool) -> f64 {
         .map(|k| s.toe_y[k])
         .filter(|v| v.is_finite())
         .collect();
-    median(&mut v)
+    let ground = median(&mut v);
+    match refine_above {
+        // Toes clearly above the ground are airborne frames next to the edge, not ground.
+        Some(tol) => {
+            v.retain(|y| ground - y <= tol);
+            median(&mut v)
+        }
+        None => ground,
+    }
 }

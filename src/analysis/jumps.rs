@@ -55,13 +55,18 @@ pub struct Candidate {
 impl Candidate {
     /// An event's time.
     pub fn event(&self, name: &str) -> Option<f64> {
-        self.events.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+        self.events
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
     }
 }
 
 /// Ground contact (start, end) implied by a candidate's events.
 pub fn contact_time(c: &Candidate) -> Option<(f64, f64)> {
-    let start = c.event("ground_contact").or_else(|| c.event("contact_start"))?;
+    let start = c
+        .event("ground_contact")
+        .or_else(|| c.event("contact_start"))?;
     Some((start, c.event("takeoff")?))
 }
 
@@ -77,7 +82,9 @@ pub struct Found {
 /// Whether a flight's parabola scale agrees with the body size (rejects slow motion,
 /// wrong time bases and badly fitted flights).
 pub fn scale_is_plausible(f: &Flight, s: &Signals) -> bool {
-    let Some(px_per_m) = f.px_per_m else { return false };
+    let Some(px_per_m) = f.px_per_m else {
+        return false;
+    };
     if !s.leg_length_px.is_finite() || f.last_airborne - f.first_airborne < 5 {
         return false;
     }
@@ -86,14 +93,21 @@ pub fn scale_is_plausible(f: &Flight, s: &Signals) -> bool {
 }
 
 fn index_at(t: &[f64], time: f64) -> usize {
-    t.partition_point(|&x| x < time).min(t.len().saturating_sub(1))
+    t.partition_point(|&x| x < time)
+        .min(t.len().saturating_sub(1))
 }
 
 /// Finds jumps among the flights and times their events.
-pub fn segment(s: &Signals, flights: &[Flight], forced: Option<JumpKind>, poses: &[PoseFrame]) -> Found {
+pub fn segment(
+    s: &Signals,
+    flights: &[Flight],
+    forced: Option<JumpKind>,
+    poses: &[PoseFrame],
+) -> Found {
     let mut found = Found::default();
     let n = flights.len();
-    let contact_before = |i: usize| (i > 0).then(|| flights[i].takeoff_s - flights[i - 1].landing_s);
+    let contact_before =
+        |i: usize| (i > 0).then(|| flights[i].takeoff_s - flights[i - 1].landing_s);
     let reactive = |i: usize| contact_before(i).is_some_and(|c| c < REACTIVE_CONTACT_S);
     // A drop leaves the box without rising: the apex comes right at takeoff. A camera that
     // tilts to follow a real jump also moves the ground line, but the athlete rose first.
@@ -107,7 +121,12 @@ pub fn segment(s: &Signals, flights: &[Flight], forced: Option<JumpKind>, poses:
         let scale_ok = scale_is_plausible(f, s);
         if is_drop(f) && forced.is_none_or(|k| k == JumpKind::Dj) {
             if i + 1 < n && reactive(i + 1) {
-                found.jumps.push(drop_jump(s, f, &flights[i + 1], scale_is_plausible(&flights[i + 1], s)));
+                found.jumps.push(drop_jump(
+                    s,
+                    f,
+                    &flights[i + 1],
+                    scale_is_plausible(&flights[i + 1], s),
+                ));
                 i += 2;
             } else {
                 found.notes.push(format!(
@@ -149,7 +168,11 @@ fn previous_landing(flights: &[Flight], i: usize) -> Option<f64> {
 }
 
 fn flight_events(f: &Flight) -> [(&'static str, f64); 3] {
-    [("takeoff", f.takeoff_s), ("apex", f.apex_s), ("landing", f.landing_s)]
+    [
+        ("takeoff", f.takeoff_s),
+        ("apex", f.apex_s),
+        ("landing", f.landing_s),
+    ]
 }
 
 /// The contact window before a flight: from the highest centre-of-mass position since the
@@ -170,7 +193,12 @@ fn contact_window(s: &Signals, f: &Flight, prev_landing: Option<f64>) -> (usize,
 
 /// Countermovement vs squat jump: does the athlete start from a held squat, with at most a
 /// small dip before the push?
-fn standing_kind(s: &Signals, f: &Flight, prev_landing: Option<f64>, poses: &[PoseFrame]) -> JumpKind {
+fn standing_kind(
+    s: &Signals,
+    f: &Flight,
+    prev_landing: Option<f64>,
+    poses: &[PoseFrame],
+) -> JumpKind {
     let c = countermovement(s, f, prev_landing, false);
     let start = c.event("movement_onset").unwrap_or(f.takeoff_s - 0.8);
     let k = index_at(&s.t, start);
@@ -178,21 +206,55 @@ fn standing_kind(s: &Signals, f: &Flight, prev_landing: Option<f64>, poses: &[Po
         .event("lowest_point")
         .map(|low| s.com.value[index_at(&s.t, low)] - s.com.value[k])
         .unwrap_or(0.0);
-    if dip > SQUAT_MAX_DIP_FRACTION * s.leg_length_px {
-        return JumpKind::Cmj;
+    let max_dip = SQUAT_MAX_DIP_FRACTION * s.leg_length_px;
+    if dip <= max_dip && squatting_at(s, k, poses) && held_still_before(s, k) {
+        return JumpKind::Sj;
     }
-    // Median knee angle over the 0.2 s before the movement starts.
+    // When the lowering into the squat falls inside the contact window, the onset above is
+    // that lowering's start and the "dip" the whole squat: judge from the end of the last
+    // hold before the push instead.
+    if let Some(h) = last_hold_end(s, f, prev_landing) {
+        let last_contact = f.first_airborne.saturating_sub(1);
+        let dip = (h..=last_contact)
+            .map(|i| s.com.value[i] - s.com.value[h])
+            .filter(|d| d.is_finite())
+            .fold(0.0, f64::max);
+        if dip <= max_dip && squatting_at(s, h, poses) {
+            return JumpKind::Sj;
+        }
+    }
+    JumpKind::Cmj
+}
+
+/// Whether the median knee angle over the 0.2 s before sample `k` is a squat's.
+fn squatting_at(s: &Signals, k: usize, poses: &[PoseFrame]) -> bool {
     let mut knees: Vec<f64> = poses
         .iter()
         .filter(|p| p.tracked && p.time_s <= s.t[k] && p.time_s >= s.t[k] - 0.2)
         .filter_map(|p| joint_angles(&p.landmarks).map(|a| a.knee))
         .collect();
     let knee = super::smooth::median(&mut knees);
-    if knee.is_finite() && knee < SQUAT_KNEE_DEG && held_still_before(s, k) {
-        JumpKind::Sj
-    } else {
-        JumpKind::Cmj
+    knee.is_finite() && knee < SQUAT_KNEE_DEG
+}
+
+/// The last sample of the latest still period (centre of mass slower than
+/// [`HOLD_MAX_SPEED_LEGS_PER_S`] for at least [`SQUAT_HOLD_S`]) in the contact before a flight.
+fn last_hold_end(s: &Signals, f: &Flight, prev_landing: Option<f64>) -> Option<usize> {
+    let still = HOLD_MAX_SPEED_LEGS_PER_S * s.leg_length_px;
+    let start_t = (f.takeoff_s - 3.0).max(prev_landing.map_or(f64::NEG_INFINITY, |t| t + 0.1));
+    let (a, b) = (index_at(&s.t, start_t), f.first_airborne.saturating_sub(1));
+    let mut run_end: Option<usize> = None;
+    for i in (a..=b).rev() {
+        if s.com.d1[i].abs() < still {
+            let end = *run_end.get_or_insert(i);
+            if s.t[end] - s.t[i] >= SQUAT_HOLD_S {
+                return Some(end);
+            }
+        } else {
+            run_end = None;
+        }
     }
+    None
 }
 
 /// Whether the centre of mass stays still for [`SQUAT_HOLD_S`] somewhere in the 1.5 s before
@@ -249,7 +311,12 @@ fn argmax(v: &[f64], range: std::ops::RangeInclusive<usize>) -> Option<usize> {
 
 /// CMJ events: onset, start of braking (peak downward velocity), lowest point, takeoff,
 /// apex, landing. Image y grows downwards, so downward velocity is positive.
-fn countermovement(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok: bool) -> Candidate {
+fn countermovement(
+    s: &Signals,
+    f: &Flight,
+    prev_landing: Option<f64>,
+    scale_ok: bool,
+) -> Candidate {
     let (w0, w1) = contact_window(s, f, prev_landing);
     let (y, v) = (&s.com.value, &s.com.d1);
     let mut events = Vec::new();
@@ -261,7 +328,11 @@ fn countermovement(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok:
             while k > w0 && v[k - 1].is_finite() && v[k - 1] > threshold {
                 k -= 1;
             }
-            let onset = if k > 0 { cross_time(&s.t, v, k - 1, threshold) } else { s.t[k] };
+            let onset = if k > 0 {
+                cross_time(&s.t, v, k - 1, threshold)
+            } else {
+                s.t[k]
+            };
             events.push(("movement_onset", onset));
             events.push(("braking_start", peak_time(&s.t, v, b)));
         }
@@ -301,7 +372,11 @@ fn squat_jump(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok: bool
         while k > w0 && up[k - 1].is_finite() && up[k - 1] > threshold {
             k -= 1;
         }
-        let start = if k > 0 { cross_time(&s.t, &up, k - 1, threshold) } else { s.t[k] };
+        let start = if k > 0 {
+            cross_time(&s.t, &up, k - 1, threshold)
+        } else {
+            s.t[k]
+        };
         events.push(("push_start", start));
     }
     events.extend(flight_events(f));
@@ -334,8 +409,14 @@ fn hop(f: &Flight, contact_start: Option<f64>, scale_ok: bool) -> Candidate {
 fn drop_jump(s: &Signals, drop: &Flight, jump: &Flight, scale_ok: bool) -> Candidate {
     let (y, t) = (&s.com.value, &s.t);
     let contact = (drop.landing_s, jump.takeoff_s);
-    let (a, b) = (drop.last_airborne + 1, jump.first_airborne.saturating_sub(1));
-    let mut events = vec![("box_leave", drop.takeoff_s), ("ground_contact", drop.landing_s)];
+    let (a, b) = (
+        drop.last_airborne + 1,
+        jump.first_airborne.saturating_sub(1),
+    );
+    let mut events = vec![
+        ("box_leave", drop.takeoff_s),
+        ("ground_contact", drop.landing_s),
+    ];
     if let Some(low) = argmax(y, a..=b.max(a)) {
         events.push(("lowest_point", t[low]));
     }
