@@ -155,8 +155,8 @@ pub fn find_flights(signals: &Signals) -> Vec<Flight> {
             last += 1;
         }
         i = i.max(last + 1);
-        // A flight needs contact on both sides to be timed.
-        if first == 0 || i >= n {
+        // A flight needs contact on both sides to be timed, with the feet in the picture.
+        if first == 0 || i >= n || !signals.toe_y[first - 1].is_finite() || !signals.toe_y[last + 1].is_finite() {
             continue;
         }
         let span = signals.t[i] - signals.t[first - 1];

@@ -19,6 +19,15 @@ const SQUAT_MAX_DIP_FRACTION: f64 = 0.15;
 const SQUAT_HOLD_S: f64 = 0.3;
 /// Below this centre-of-mass speed (leg lengths per second) the athlete is holding still.
 const HOLD_MAX_SPEED_LEGS_PER_S: f64 = 0.3;
+/// The longest flight a human jump can have (about 1.1 m of rise, beyond elite records).
+const MAX_FLIGHT_S: f64 = 0.95;
+/// Flight curvature, relative to gravity at the body's own scale, outside which a flight is
+/// not a real-time human jump (body proportions and perspective stay well inside).
+const MIN_GRAVITY_RATIO: f64 = 0.3;
+/// See [`MIN_GRAVITY_RATIO`].
+const MAX_GRAVITY_RATIO: f64 = 3.0;
+/// Mean leg visibility below which a flight is not trusted at all.
+const MIN_FLIGHT_VISIBILITY: f64 = 0.25;
 /// Assumed hip-to-ankle length in metres, only to sanity-check the flight-based scale.
 const NOMINAL_LEG_M: f64 = 0.85;
 
@@ -115,9 +124,15 @@ pub fn segment(
         let (before, after) = f.ground_y;
         after - before > DROP_FRACTION * s.leg_length_px && f.apex_s - f.takeoff_s < DROP_MAX_RISE_S
     };
+    let mut ignored: Vec<String> = Vec::new();
     let mut i = 0;
     while i < n {
         let f = &flights[i];
+        if let Some(reason) = implausible(f, s) {
+            ignored.push(reason);
+            i += 1;
+            continue;
+        }
         let scale_ok = scale_is_plausible(f, s);
         if is_drop(f) && forced.is_none_or(|k| k == JumpKind::Dj) {
             if i + 1 < n && reactive(i + 1) {
@@ -160,7 +175,44 @@ pub fn segment(
         found.jumps.push(cand);
         i += 1;
     }
+    // One line for many ignored movements (a long clip can hold dozens).
+    if let Some(first) = ignored.first() {
+        found.notes.push(match ignored.len() {
+            1 => first.clone(),
+            n => format!("{first} ({} more movements like it were ignored.)", n - 1),
+        });
+    }
     found
+}
+
+/// Why a flight cannot be a human jump filmed in real time, if it cannot.
+fn implausible(f: &Flight, s: &Signals) -> Option<String> {
+    let duration = f.duration_s();
+    if duration > MAX_FLIGHT_S {
+        return Some(format!(
+            "A {duration:.1} s flight at {:.2} s is not humanly possible: the clip is probably slow motion or has a wrong time base.",
+            f.takeoff_s
+        ));
+    }
+    let ratio = f
+        .px_per_m
+        .filter(|_| f.last_airborne - f.first_airborne >= 5 && s.leg_length_px.is_finite())
+        .map(|px| px / (s.leg_length_px / NOMINAL_LEG_M));
+    if let Some(r) = ratio.filter(|r| !(MIN_GRAVITY_RATIO..=MAX_GRAVITY_RATIO).contains(r)) {
+        return Some(format!(
+            "The movement at {:.2} s does not fall at the rate of gravity ({:.0} % of g for this body size): {}.",
+            f.takeoff_s,
+            100.0 * r,
+            if r < 1.0 { "slow motion or a wrong time base?" } else { "not a jump, or the camera moved" }
+        ));
+    }
+    let visibility = s
+        .leg_visibility
+        .get(f.first_airborne..=f.last_airborne)
+        .map_or(0.0, |v| v.iter().filter(|x| x.is_finite()).sum::<f64>() / v.len().max(1) as f64);
+    (visibility < MIN_FLIGHT_VISIBILITY).then(|| {
+        format!("A possible flight at {:.2} s was ignored: the legs were barely visible.", f.takeoff_s)
+    })
 }
 
 fn previous_landing(flights: &[Flight], i: usize) -> Option<f64> {

@@ -19,6 +19,9 @@ pub use signals::{Signals, build as build_signals, centre_of_mass};
 use crate::pose::PoseFrame;
 use crate::timing::{Timings, stage};
 
+/// Lowest frame rate at which jumps are looked for.
+pub const MIN_FPS: f64 = 10.0;
+
 /// The kinds of jump Hangtime recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -160,8 +163,14 @@ pub fn analyze(
     timings: &mut Timings,
 ) -> Analysis {
     let parent = Some(stage::ANALYSIS);
-    let signals = timings.time(stage::SMOOTHING, parent, || build_signals(poses));
+    let signals = timings.time(stage::SMOOTHING, parent, || {
+        build_signals(poses, f64::from(facts.width), f64::from(facts.height))
+    });
     let (flights, found) = timings.time(stage::EVENTS, parent, || {
+        // Below this rate a flight spans a frame or two: nothing can be timed.
+        if facts.fps < MIN_FPS {
+            return (Vec::new(), jumps::Found::default());
+        }
         let flights = find_flights(&signals);
         let found = jumps::segment(&signals, &flights, options.kind, poses);
         (flights, found)
@@ -196,7 +205,12 @@ pub fn analyze(
         used_flights.push(cand.flight.clone());
     }
     timings.add(stage::METRICS, parent, started.elapsed());
-    if jumps.is_empty() {
+    if facts.fps < MIN_FPS {
+        warnings.push(format!(
+            "The frame rate ({:.1} fps) is too low to time jumps; film at 30 fps or more.",
+            facts.fps
+        ));
+    } else if jumps.is_empty() {
         warnings.push("No jump was found: check that the whole body, feet included, is in view.".to_owned());
     }
     Analysis {

@@ -118,6 +118,15 @@ pub fn clip_warnings(s: &Signals, facts: &ClipFacts, notes: &[String]) -> Vec<St
             s.tracked.len()
         ));
     }
+    if s.feet_cut_off * 10 > tracked.max(1) {
+        w.push(format!(
+            "The feet are outside the picture in {} of {tracked} frames: film the whole body, feet included, or flights cannot be seen.",
+            s.feet_cut_off
+        ));
+    }
+    if s.upside_down {
+        w.push("The athlete appears upside down: check the video's orientation.".to_owned());
+    }
     if s.outliers > s.t.len() / 20 {
         w.push(format!("{} implausible landmark positions were discarded.", s.outliers));
     }

@@ -84,6 +84,10 @@ pub struct Signals {
     pub leg_length_px: f64,
     /// Samples rejected as outliers.
     pub outliers: usize,
+    /// Tracked frames whose lower foot is outside the picture (its contact cannot be seen).
+    pub feet_cut_off: usize,
+    /// Whether the head is mostly below the hips (an upside-down or unrotated clip).
+    pub upside_down: bool,
 }
 
 fn lower_y(lms: &[Landmark], a: usize, b: usize) -> f64 {
@@ -100,8 +104,10 @@ fn mean_y(lms: &[Landmark], a: usize, b: usize) -> f64 {
     }
 }
 
-/// Builds signals from tracked poses: gaps bridged, outliers removed, centre of mass smoothed.
-pub fn build(poses: &[PoseFrame]) -> Signals {
+/// Builds signals from tracked poses in a `width × height` picture: gaps bridged, outliers
+/// removed, centre of mass smoothed. Toe positions outside the picture are dropped: the model
+/// guesses them, and a guessed foot must not make a flight.
+pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
     let t: Vec<f64> = poses.iter().map(|p| p.time_s).collect();
     let tracked: Vec<bool> = poses.iter().map(|p| p.tracked && p.landmarks.len() >= 33).collect();
     let per_frame = |f: &dyn Fn(&[Landmark]) -> f64| -> Vec<f64> {
@@ -135,6 +141,31 @@ pub fn build(poses: &[PoseFrame]) -> Signals {
     legs.retain(|v| v.is_finite());
     let leg_length_px = super::smooth::median(&mut legs);
 
+    let foot_outside = |l: &[Landmark]| {
+        [lm::LEFT_FOOT_INDEX, lm::RIGHT_FOOT_INDEX, lm::LEFT_HEEL, lm::RIGHT_HEEL]
+            .iter()
+            .filter_map(|&i| l.get(i))
+            .any(|p| {
+                let (x, y) = (f64::from(p.x), f64::from(p.y));
+                !(x >= 0.0 && x < width && y >= 0.0 && y < height)
+            })
+    };
+    let mut feet_cut_off = 0;
+    for (i, p) in poses.iter().enumerate() {
+        if tracked[i] && foot_outside(&p.landmarks) {
+            feet_cut_off += 1;
+            toe_y[i] = f64::NAN;
+        }
+    }
+    let mut head_below_hips: Vec<f64> = poses
+        .iter()
+        .zip(&tracked)
+        .filter(|(_, ok)| **ok)
+        .map(|(p, _)| mean_y(&p.landmarks, lm::NOSE, lm::NOSE) - mean_y(&p.landmarks, lm::LEFT_HIP, lm::RIGHT_HIP))
+        .filter(|d| d.is_finite())
+        .collect();
+    let upside_down = super::smooth::median(&mut head_below_hips) > 0.0;
+
     let mut com_clean = com_y.clone();
     let mut outliers = reject_outliers(&t, &mut com_clean, 0.15, 4.0);
     outliers += reject_outliers(&t, &mut toe_y, 0.15, 5.0);
@@ -154,6 +185,8 @@ pub fn build(poses: &[PoseFrame]) -> Signals {
         leg_visibility,
         leg_length_px,
         outliers,
+        feet_cut_off,
+        upside_down,
     }
 }
 
