@@ -30,7 +30,12 @@ pub struct CachedPoses {
 impl CachedPoses {
     /// An entry in the current format.
     pub fn new(info: VideoInfo, poses: Vec<PoseFrame>, warnings: Vec<String>) -> Self {
-        Self { format: FORMAT, info, poses, warnings }
+        Self {
+            format: FORMAT,
+            info,
+            poses,
+            warnings,
+        }
     }
 }
 
@@ -47,14 +52,19 @@ impl PoseCache {
             .filter(|d| !d.is_empty())
             .map(PathBuf::from)
             .or_else(|| {
-                directories::ProjectDirs::from("", "", "hangtime").map(|d| d.cache_dir().to_path_buf())
+                directories::ProjectDirs::from("", "", "hangtime")
+                    .map(|d| d.cache_dir().to_path_buf())
             })?;
-        Some(Self { dir: dir.join("poses") })
+        Some(Self {
+            dir: dir.join("poses"),
+        })
     }
 
     /// A cache in a given folder.
     pub fn at(dir: &Path) -> Self {
-        Self { dir: dir.to_path_buf() }
+        Self {
+            dir: dir.to_path_buf(),
+        }
     }
 
     /// The key of a video for a model: content hash, model, build.

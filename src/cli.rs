@@ -1,5 +1,6 @@
 //! The command line: `hangtime analyze VIDEO...` and friends.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -101,18 +102,31 @@ pub struct AnalyzeArgs {
 /// Only for failures outside any one video (models, runtime, output files).
 pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
     let options = PipelineOptions {
-        analysis: AnalysisOptions { kind: args.kind.forced() },
+        analysis: AnalysisOptions {
+            kind: args.kind.forced(),
+        },
         use_cache: !args.no_cache,
         ..PipelineOptions::default()
     };
-    let tracker_options = TrackerOptions { variant: args.model, intra_threads: 1 };
+    let tracker_options = TrackerOptions {
+        variant: args.model,
+        intra_threads: 1,
+    };
     let jobs = usize::from(args.jobs).min(args.videos.len()).max(1);
     let multi = MultiProgress::with_draw_target(if std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
     } else {
         ProgressDrawTarget::hidden()
     });
-    let queue = Mutex::new(args.videos.iter().enumerate().collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>());
+    let queue = Mutex::new(
+        args.videos
+            .iter()
+            .enumerate()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>(),
+    );
     let results: Mutex<Vec<(usize, Result<VideoAnalysis, PipelineError>)>> = Mutex::new(Vec::new());
     let summary_to_stderr = args.json.as_deref() == Some(Path::new("-"));
     let cancel = AtomicBool::new(false);
@@ -121,21 +135,25 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
         let mut workers = Vec::new();
         for _ in 0..jobs {
             workers.push(scope.spawn(|| -> Result<()> {
-                let mut tracker = Tracker::load(tracker_options).context("the pose tracker could not be loaded")?;
+                let mut tracker = Tracker::load(tracker_options)
+                    .context("the pose tracker could not be loaded")?;
                 let mut load_time = tracker.load_time();
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.pop());
                     let Some((i, path)) = next else { break };
                     let bar = multi.add(ProgressBar::new(0));
                     bar.set_style(
-                        ProgressStyle::with_template("{prefix:.bold} [{bar:30}] {pos}/{len} frames {eta}")
-                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                        ProgressStyle::with_template(
+                            "{prefix:.bold} [{bar:30}] {pos}/{len} frames {eta}",
+                        )
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
                     );
                     bar.set_prefix(file_name(path));
-                    let outcome = analyze_video(path, &mut tracker, &options, load_time, &cancel, &mut |p| {
-                        bar.set_length(p.frames_total as u64);
-                        bar.set_position(p.frames_done as u64);
-                    });
+                    let outcome =
+                        analyze_video(path, &mut tracker, &options, load_time, &cancel, &mut |p| {
+                            bar.set_length(p.frames_total as u64);
+                            bar.set_position(p.frames_done as u64);
+                        });
                     bar.finish_and_clear();
                     load_time = Duration::ZERO;
                     print_summary(path, &outcome, summary_to_stderr);
@@ -147,15 +165,21 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
             }));
         }
         for w in workers {
-            w.join().map_err(|_| anyhow::anyhow!("an analysis worker stopped unexpectedly"))??;
+            w.join()
+                .map_err(|_| anyhow::anyhow!("an analysis worker stopped unexpectedly"))??;
         }
         Ok(())
     })?;
 
-    let mut results = results.into_inner().map_err(|_| anyhow::anyhow!("results were lost"))?;
+    let mut results = results
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("results were lost"))?;
     results.sort_by_key(|(i, _)| *i);
     let all_ok = results.iter().all(|(_, r)| r.is_ok());
-    let done: Vec<&VideoAnalysis> = results.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+    let done: Vec<&VideoAnalysis> = results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .collect();
     write_outputs(args, &results, &done)?;
     Ok(all_ok)
 }
@@ -178,8 +202,9 @@ fn write_outputs(
             let mut out = std::io::stdout().lock();
             writeln!(out, "{text}")?;
         } else {
-            report::atomic_write(path, text.as_bytes())
-                .with_context(|| format!("the JSON report could not be written to {}", path.display()))?;
+            report::atomic_write(path, text.as_bytes()).with_context(|| {
+                format!("the JSON report could not be written to {}", path.display())
+            })?;
         }
     }
     if let Some(path) = &args.csv {
@@ -195,7 +220,12 @@ fn write_outputs(
                 path.clone()
             };
             report::export_overlay(v, &target, &AtomicBool::new(false), &mut |_, _| {})
-                .with_context(|| format!("the overlay video could not be written to {}", target.display()))?;
+                .with_context(|| {
+                    format!(
+                        "the overlay video could not be written to {}",
+                        target.display()
+                    )
+                })?;
         }
     }
     if let Some(path) = &args.series {
@@ -206,15 +236,19 @@ fn write_outputs(
                 path.clone()
             };
             let text = report::series_csv(v, args.csv_dialect)?;
-            report::atomic_write(&target, text.as_bytes())
-                .with_context(|| format!("the series could not be written to {}", target.display()))?;
+            report::atomic_write(&target, text.as_bytes()).with_context(|| {
+                format!("the series could not be written to {}", target.display())
+            })?;
         }
     }
     Ok(())
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to_stderr: bool) {
@@ -226,28 +260,33 @@ fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to
             return;
         }
         Ok(v) if v.analysis.jumps.is_empty() => {
-            lines.push(format!("{name}: no jump found ({} frames analysed)", v.poses.len()));
+            lines.push(format!(
+                "{name}: no jump found ({} frames analysed)",
+                v.poses.len()
+            ));
         }
         Ok(v) => {
             for j in &v.analysis.jumps {
                 let mut line = format!("{name}  #{}  {:<4}", j.index, j.kind.name());
                 let m = |k: &str| j.metric(k);
                 if let Some(h) = m("jump_height_m") {
-                    line += &format!("  height {:.1} cm", h * 100.0);
+                    write!(line, "  height {:.1} cm", h * 100.0).ok();
                 }
                 if let Some(t) = m("flight_time_s") {
-                    line += &format!("  flight {:.0} ms", t * 1000.0);
+                    write!(line, "  flight {:.0} ms", t * 1000.0).ok();
                 }
                 if let Some(t) = m("ground_contact_time_s") {
-                    line += &format!("  contact {:.0} ms", t * 1000.0);
+                    write!(line, "  contact {:.0} ms", t * 1000.0).ok();
                 }
                 if let Some(r) = m("rsi").or(m("rsi_modified")) {
-                    line += &format!("  rsi {r:.2}");
+                    write!(line, "  rsi {r:.2}").ok();
                 }
-                line += &format!(
+                write!(
+                    line,
                     "  takeoff f{}  landing f{}  quality {:.2}",
                     j.takeoff_frame, j.landing_frame, j.quality.score
-                );
+                )
+                .ok();
                 lines.push(line);
             }
         }

@@ -4,11 +4,13 @@
 //! metrics) → `report` (JSON, CSV, series). `pipeline` runs it for one video; `cli` and `app`
 //! are thin layers on top. Nothing outside `app` knows about the UI.
 
+pub mod analysis;
+#[cfg(feature = "app")]
+pub mod app;
+pub mod cache;
+pub mod pipeline;
+pub mod pose;
+pub mod report;
 pub mod runtime;
 pub mod timing;
 pub mod video;
-pub mod pose;
-pub mod analysis;
-pub mod cache;
-pub mod pipeline;
-pub mod report;

@@ -6,6 +6,32 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Environment variable that makes the app save a screenshot there once the first video is
+/// analysed, then close (used by `scripts/screenshot`; not a user option).
+#[cfg(feature = "app")]
+const SCREENSHOT_ENV: &str = "HANGTIME_SCREENSHOT";
+
+#[cfg(feature = "app")]
+fn open_app(videos: Vec<std::path::PathBuf>) -> anyhow::Result<bool> {
+    let config = hangtime::app::AppConfig {
+        videos,
+        screenshot: std::env::var_os(SCREENSHOT_ENV)
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from),
+        ..hangtime::app::AppConfig::default()
+    };
+    hangtime::app::run(config)
+        .map_err(|e| anyhow::anyhow!("the window could not be opened ({e})"))?;
+    Ok(true)
+}
+
+#[cfg(not(feature = "app"))]
+fn open_app(_videos: Vec<std::path::PathBuf>) -> anyhow::Result<bool> {
+    Err(anyhow::anyhow!(
+        "this build has no desktop app (built without the `app` feature); use `hangtime analyze VIDEO`"
+    ))
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -17,7 +43,7 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match &args.command {
         Some(cli::Command::Analyze(a)) => cli::analyze(a),
-        None => Err(anyhow::anyhow!("the desktop app is not built yet; use `hangtime analyze VIDEO`")),
+        None => open_app(args.videos),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

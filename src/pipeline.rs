@@ -90,7 +90,9 @@ pub fn analyze_video(
     let variant = tracker.options().variant;
     let cache = options.use_cache.then(PoseCache::user).flatten();
     let key = cache.as_ref().and_then(|_| {
-        timings.time(stage::CACHE, Some(stage::ANALYSIS), || PoseCache::key(path, variant).ok())
+        timings.time(stage::CACHE, Some(stage::ANALYSIS), || {
+            PoseCache::key(path, variant).ok()
+        })
     });
     let cached = match (&cache, &key) {
         (Some(c), Some(k)) => timings.time(stage::CACHE, Some(stage::ANALYSIS), || c.load(k)),
@@ -98,12 +100,26 @@ pub fn analyze_video(
     };
     let (info, poses, mut warnings) = if let Some(hit) = cached {
         // The same content may sit under another name.
-        let info = VideoInfo { path: path.to_path_buf(), ..hit.info };
+        let info = VideoInfo {
+            path: path.to_path_buf(),
+            ..hit.info
+        };
         (info, hit.poses, hit.warnings)
     } else {
-        let (info, poses, warnings) = track_video(path, tracker, options, cancel, progress, &mut timings, started)?;
+        let (info, poses, warnings) = track_video(
+            path,
+            tracker,
+            options,
+            cancel,
+            progress,
+            &mut timings,
+            started,
+        )?;
         if let (Some(c), Some(k)) = (&cache, &key) {
-            c.store(k, &CachedPoses::new(info.clone(), poses.clone(), warnings.clone()));
+            c.store(
+                k,
+                &CachedPoses::new(info.clone(), poses.clone(), warnings.clone()),
+            );
         }
         (info, poses, warnings)
     };
@@ -176,7 +192,11 @@ fn track_video(
     if poses.is_empty() {
         return Err(VideoError::NoFrames(path.to_path_buf()).into());
     }
-    timings.add(stage::DECODE, Some(stage::ANALYSIS), report.decode_time + report.convert_time);
+    timings.add(
+        stage::DECODE,
+        Some(stage::ANALYSIS),
+        report.decode_time + report.convert_time,
+    );
     timings.add(stage::TRACKING, Some(stage::ANALYSIS), tracking_time);
     let mut warnings = Vec::new();
     if report.truncated || report.corrupt_packets > 0 {

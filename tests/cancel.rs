@@ -1,5 +1,10 @@
 //! Cancelling an analysis: quick, leaves the tracker usable, and leaks nothing.
 //! (Own test binary so the memory reading is not disturbed by other tests.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
 
 mod common;
 
@@ -21,7 +26,9 @@ fn rss_mb() -> f64 {
 
 #[test]
 fn twenty_cancel_restart_cycles_keep_the_tracker_and_memory_intact() {
-    let Some(clip) = common::shared_video("cmj_side_multi6_29fps.mp4") else { return };
+    let Some(clip) = common::shared_video("cmj_side_multi6_29fps.mp4") else {
+        return;
+    };
     let mut tracker = common::tracker(ModelVariant::Lite);
     let options = PipelineOptions::default();
     let reference = common::analyze(&clip, &mut tracker, &options);
@@ -31,12 +38,19 @@ fn twenty_cancel_restart_cycles_keep_the_tracker_and_memory_intact() {
         let cancel = AtomicBool::new(false);
         let mut cancelled_at = None;
         let stop_after = 20 + cycle * 7;
-        let result = analyze_video(&clip, &mut tracker, &options, Duration::ZERO, &cancel, &mut |p| {
-            if p.frames_done == stop_after {
-                cancel.store(true, Ordering::Relaxed);
-                cancelled_at = Some(Instant::now());
-            }
-        });
+        let result = analyze_video(
+            &clip,
+            &mut tracker,
+            &options,
+            Duration::ZERO,
+            &cancel,
+            &mut |p| {
+                if p.frames_done == stop_after {
+                    cancel.store(true, Ordering::Relaxed);
+                    cancelled_at = Some(Instant::now());
+                }
+            },
+        );
         let err = result.expect_err("cancelled");
         assert!(err.is_cancelled(), "{err}");
         worst_latency = worst_latency.max(cancelled_at.unwrap().elapsed());
@@ -44,8 +58,16 @@ fn twenty_cancel_restart_cycles_keep_the_tracker_and_memory_intact() {
     }
     let again = common::analyze(&clip, &mut tracker, &options);
     let grown = rss_mb() - baseline;
-    eprintln!("cancel latency worst {worst_latency:?}; RSS after 20 cycles {grown:+.1} MB over {baseline:.0} MB");
-    assert!(worst_latency < Duration::from_millis(200), "{worst_latency:?}");
-    assert_eq!(again.analysis.jumps, reference.analysis.jumps, "the tracker still gives the same result");
+    eprintln!(
+        "cancel latency worst {worst_latency:?}; RSS after 20 cycles {grown:+.1} MB over {baseline:.0} MB"
+    );
+    assert!(
+        worst_latency < Duration::from_millis(200),
+        "{worst_latency:?}"
+    );
+    assert_eq!(
+        again.analysis.jumps, reference.analysis.jumps,
+        "the tracker still gives the same result"
+    );
     assert!(grown < 25.0, "memory grew by {grown} MB");
 }

@@ -1,4 +1,9 @@
 //! Pose models and tracker: model I/O, and accuracy against MediaPipe's own landmarks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
 
 mod common;
 
@@ -13,7 +18,10 @@ fn each_model_runs_once_with_the_documented_output_shapes() {
     let detector = output_shapes(&dir.join(DETECTOR_FILE), [1, 224, 224, 3]).unwrap();
     assert_eq!(
         detector,
-        vec![("Identity".to_owned(), vec![1, 2254, 12]), ("Identity_1".to_owned(), vec![1, 2254, 1])]
+        vec![
+            ("Identity".to_owned(), vec![1, 2254, 12]),
+            ("Identity_1".to_owned(), vec![1, 2254, 1])
+        ]
     );
     for variant in [ModelVariant::Lite, ModelVariant::Full] {
         let shapes = output_shapes(&dir.join(variant.landmark_file()), [1, 256, 256, 3]).unwrap();
@@ -68,8 +76,14 @@ fn relative_error(clip: &str, variant: ModelVariant) -> Option<f64> {
     let mut ratios = Vec::new();
     for (pose, exp) in v.poses.iter().zip(&expected) {
         let Some(exp) = exp else { continue };
-        assert!(pose.tracked, "{clip}: MediaPipe tracked frame {} but we did not", pose.index);
-        let (lo, hi) = exp.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+        assert!(
+            pose.tracked,
+            "{clip}: MediaPipe tracked frame {} but we did not",
+            pose.index
+        );
+        let (lo, hi) = exp.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+            (lo.min(p.1), hi.max(p.1))
+        });
         let mean: f64 = pose
             .landmarks
             .iter()
@@ -90,8 +104,13 @@ fn landmarks_match_mediapipe_within_two_percent_of_body_height() {
         "cmj_front_armswing_platform_portrait_30fps.mp4",
     ] {
         for variant in [ModelVariant::Lite, ModelVariant::Full] {
-            let Some(err) = relative_error(clip, variant) else { continue };
-            eprintln!("{clip} {variant}: mean landmark error {:.2} % of body height", err * 100.0);
+            let Some(err) = relative_error(clip, variant) else {
+                continue;
+            };
+            eprintln!(
+                "{clip} {variant}: mean landmark error {:.2} % of body height",
+                err * 100.0
+            );
             assert!(err <= 0.02, "{clip} {variant}: {err}");
         }
     }

@@ -1,4 +1,9 @@
 //! End-to-end analysis of the shared real clips against hand labels and published numbers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
 
 mod common;
 
@@ -14,7 +19,9 @@ fn labelled_jumps_are_found_within_one_frame() {
     let mut files: Vec<&String> = labels.iter().map(|l| &l.0).collect();
     files.dedup();
     for file in files {
-        let Some(path) = common::shared_video(file) else { continue };
+        let Some(path) = common::shared_video(file) else {
+            continue;
+        };
         let v = common::analyze(&path, &mut tracker, &PipelineOptions::default());
         for (_, jump, kind, takeoff, landing) in labels.iter().filter(|l| &l.0 == file) {
             let found = v
@@ -22,7 +29,9 @@ fn labelled_jumps_are_found_within_one_frame() {
                 .jumps
                 .iter()
                 .find(|j| j.takeoff_frame.abs_diff(*takeoff) <= 3)
-                .unwrap_or_else(|| panic!("{file} jump {jump}: no jump near takeoff frame {takeoff}"));
+                .unwrap_or_else(|| {
+                    panic!("{file} jump {jump}: no jump near takeoff frame {takeoff}")
+                });
             eprintln!(
                 "{file} #{jump}: takeoff {} (label {takeoff}), landing {} (label {landing}), kind {:?}, height {:?}",
                 found.takeoff_frame,
@@ -30,8 +39,16 @@ fn labelled_jumps_are_found_within_one_frame() {
                 found.kind,
                 found.metric("jump_height_m")
             );
-            assert!(found.takeoff_frame.abs_diff(*takeoff) <= 1, "{file} #{jump} takeoff {} vs {takeoff}", found.takeoff_frame);
-            assert!(found.landing_frame.abs_diff(*landing) <= 1, "{file} #{jump} landing {} vs {landing}", found.landing_frame);
+            assert!(
+                found.takeoff_frame.abs_diff(*takeoff) <= 1,
+                "{file} #{jump} takeoff {} vs {takeoff}",
+                found.takeoff_frame
+            );
+            assert!(
+                found.landing_frame.abs_diff(*landing) <= 1,
+                "{file} #{jump} landing {} vs {landing}",
+                found.landing_frame
+            );
             assert_eq!(found.kind.name(), kind, "{file} #{jump}");
         }
     }
@@ -39,11 +56,22 @@ fn labelled_jumps_are_found_within_one_frame() {
 
 #[test]
 fn multi6_clip_yields_six_countermovement_jumps() {
-    let Some(path) = common::shared_video("cmj_side_multi6_29fps.mp4") else { return };
+    let Some(path) = common::shared_video("cmj_side_multi6_29fps.mp4") else {
+        return;
+    };
     let mut tracker = common::tracker(ModelVariant::Lite);
     let v = common::analyze(&path, &mut tracker, &PipelineOptions::default());
     let kinds: Vec<JumpKind> = v.analysis.jumps.iter().map(|j| j.kind).collect();
-    assert_eq!(kinds, vec![JumpKind::Cmj; 6], "{:?}", v.analysis.jumps.iter().map(|j| (j.takeoff_frame, j.kind)).collect::<Vec<_>>());
+    assert_eq!(
+        kinds,
+        vec![JumpKind::Cmj; 6],
+        "{:?}",
+        v.analysis
+            .jumps
+            .iter()
+            .map(|j| (j.takeoff_frame, j.kind))
+            .collect::<Vec<_>>()
+    );
     for j in &v.analysis.jumps {
         let h = j.metric("jump_height_m").unwrap();
         assert!((0.3..0.7).contains(&h), "jump {} height {h}", j.index);
@@ -52,13 +80,19 @@ fn multi6_clip_yields_six_countermovement_jumps() {
 
 #[test]
 fn tiltcam_height_matches_the_published_jump_mat_reading() {
-    let Some(path) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else { return };
+    let Some(path) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else {
+        return;
+    };
     let mut tracker = common::tracker(ModelVariant::Lite);
     let v = common::analyze(&path, &mut tracker, &PipelineOptions::default());
     let jump = v.analysis.jumps.iter().max_by(|a, b| {
-        a.metric("flight_time_s").unwrap_or(0.0).total_cmp(&b.metric("flight_time_s").unwrap_or(0.0))
+        a.metric("flight_time_s")
+            .unwrap_or(0.0)
+            .total_cmp(&b.metric("flight_time_s").unwrap_or(0.0))
     });
-    let h = jump.and_then(|j| j.metric("jump_height_m")).expect("a jump with a height");
+    let h = jump
+        .and_then(|j| j.metric("jump_height_m"))
+        .expect("a jump with a height");
     eprintln!("tilt-cam height {:.2} cm (published 76.34 cm)", h * 100.0);
     assert!((h - 0.7634).abs() <= 0.03, "height {h}");
 }
@@ -76,7 +110,12 @@ fn squat_jump_and_its_rotated_twin_agree() {
         .iter()
         .map(|p| {
             let v = common::analyze(p, &mut tracker, &PipelineOptions::default());
-            let kinds: Vec<_> = v.analysis.jumps.iter().map(|j| (j.kind, j.takeoff_frame)).collect();
+            let kinds: Vec<_> = v
+                .analysis
+                .jumps
+                .iter()
+                .map(|j| (j.kind, j.takeoff_frame))
+                .collect();
             assert_eq!(v.analysis.jumps.len(), 1, "{}: {kinds:?}", p.display());
             assert_eq!(v.analysis.jumps[0].kind, JumpKind::Sj, "{}", p.display());
             v.analysis.jumps[0].metric("jump_height_m").unwrap()

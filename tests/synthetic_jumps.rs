@@ -11,6 +11,11 @@
 //! translates rigidly with the ballistic centre of mass in the standing posture it took off in.
 //! The toes therefore leave and meet the ground exactly at the analytic takeoff and landing
 //! instants, and the toe height is continuous.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
 
 use hangtime::analysis::{
     Analysis, AnalysisOptions, ClipFacts, G, Jump, JumpKind, analyze, centre_of_mass, joint_angles,
@@ -191,9 +196,9 @@ fn drop_for(drop: f64) -> f64 {
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
         if com_height(mid) > target {
-            lo = mid
+            lo = mid;
         } else {
-            hi = mid
+            hi = mid;
         }
     }
     0.5 * (lo + hi)

@@ -26,7 +26,13 @@ fn angle_at(a: &Landmark, vertex: &Landmark, b: &Landmark) -> f64 {
 /// Angles of the side whose leg landmarks are more visible; `None` without landmarks.
 pub fn joint_angles(lms: &[Landmark]) -> Option<JointAngles> {
     let side = |s: usize, h: usize, k: usize, a: usize, f: usize| {
-        let (s, h, k, a, f) = (lms.get(s)?, lms.get(h)?, lms.get(k)?, lms.get(a)?, lms.get(f)?);
+        let (s, h, k, a, f) = (
+            lms.get(s)?,
+            lms.get(h)?,
+            lms.get(k)?,
+            lms.get(a)?,
+            lms.get(f)?,
+        );
         let vis = h.visibility + k.visibility + a.visibility;
         Some((
             vis,
@@ -37,8 +43,20 @@ pub fn joint_angles(lms: &[Landmark]) -> Option<JointAngles> {
             },
         ))
     };
-    let left = side(lm::LEFT_SHOULDER, lm::LEFT_HIP, lm::LEFT_KNEE, lm::LEFT_ANKLE, lm::LEFT_FOOT_INDEX);
-    let right = side(lm::RIGHT_SHOULDER, lm::RIGHT_HIP, lm::RIGHT_KNEE, lm::RIGHT_ANKLE, lm::RIGHT_FOOT_INDEX);
+    let left = side(
+        lm::LEFT_SHOULDER,
+        lm::LEFT_HIP,
+        lm::LEFT_KNEE,
+        lm::LEFT_ANKLE,
+        lm::LEFT_FOOT_INDEX,
+    );
+    let right = side(
+        lm::RIGHT_SHOULDER,
+        lm::RIGHT_HIP,
+        lm::RIGHT_KNEE,
+        lm::RIGHT_ANKLE,
+        lm::RIGHT_FOOT_INDEX,
+    );
     match (left, right) {
         (Some(l), Some(r)) => Some(if l.0 >= r.0 { l.1 } else { r.1 }),
         (a, b) => a.or(b).map(|x| x.1),
@@ -51,7 +69,12 @@ mod tests {
     use super::*;
 
     fn at(x: f32, y: f32, visibility: f32) -> Landmark {
-        Landmark { x, y, visibility, ..Landmark::default() }
+        Landmark {
+            x,
+            y,
+            visibility,
+            ..Landmark::default()
+        }
     }
 
     #[test]

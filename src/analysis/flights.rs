@@ -111,8 +111,7 @@ pub fn toe_clearance(signals: &Signals) -> Clearance {
         future: vec![f64::NAN; n],
     };
     let (mut lo, mut hi) = (0usize, 0usize);
-    for i in 0..n {
-        let t = signals.t[i];
+    for (i, &t) in signals.t.iter().enumerate().take(n) {
         while lo < i && signals.t[lo] < t - GROUND_HALF_WINDOW_S {
             lo += 1;
         }
@@ -156,7 +155,11 @@ pub fn find_flights(signals: &Signals) -> Vec<Flight> {
         }
         i = i.max(last + 1);
         // A flight needs contact on both sides to be timed, with the feet in the picture.
-        if first == 0 || i >= n || !signals.toe_y[first - 1].is_finite() || !signals.toe_y[last + 1].is_finite() {
+        if first == 0
+            || i >= n
+            || !signals.toe_y[first - 1].is_finite()
+            || !signals.toe_y[last + 1].is_finite()
+        {
             continue;
         }
         let span = signals.t[i] - signals.t[first - 1];
@@ -294,7 +297,7 @@ fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
 
 /// Midpoint between a contact frame and an airborne frame (the fallback estimate).
 fn crossing(ta: f64, tb: f64) -> f64 {
-    (ta + tb) / 2.0
+    f64::midpoint(ta, tb)
 }
 
 /// Root of `a·d² + b·d + c = 0` on the rising (`rising = true`, before the apex) or falling

@@ -203,15 +203,24 @@ fn implausible(f: &Flight, s: &Signals) -> Option<String> {
             "The movement at {:.2} s does not fall at the rate of gravity ({:.0} % of g for this body size): {}.",
             f.takeoff_s,
             100.0 * r,
-            if r < 1.0 { "slow motion or a wrong time base?" } else { "not a jump, or the camera moved" }
+            if r < 1.0 {
+                "slow motion or a wrong time base?"
+            } else {
+                "not a jump, or the camera moved"
+            }
         ));
     }
     let visibility = s
         .leg_visibility
         .get(f.first_airborne..=f.last_airborne)
-        .map_or(0.0, |v| v.iter().filter(|x| x.is_finite()).sum::<f64>() / v.len().max(1) as f64);
+        .map_or(0.0, |v| {
+            v.iter().filter(|x| x.is_finite()).sum::<f64>() / v.len().max(1) as f64
+        });
     (visibility < MIN_FLIGHT_VISIBILITY).then(|| {
-        format!("A possible flight at {:.2} s was ignored: the legs were barely visible.", f.takeoff_s)
+        format!(
+            "A possible flight at {:.2} s was ignored: the legs were barely visible.",
+            f.takeoff_s
+        )
     })
 }
 
@@ -256,8 +265,7 @@ fn standing_kind(
     let k = index_at(&s.t, start);
     let dip = c
         .event("lowest_point")
-        .map(|low| s.com.value[index_at(&s.t, low)] - s.com.value[k])
-        .unwrap_or(0.0);
+        .map_or(0.0, |low| s.com.value[index_at(&s.t, low)] - s.com.value[k]);
     let max_dip = SQUAT_MAX_DIP_FRACTION * s.leg_length_px;
     if dip <= max_dip && squatting_at(s, k, poses) && held_still_before(s, k) {
         return JumpKind::Sj;
@@ -331,7 +339,8 @@ fn held_still_before(s: &Signals, k: usize) -> bool {
 /// Sub-frame time where `v` crosses `level` between samples `k` and `k + 1`.
 fn cross_time(t: &[f64], v: &[f64], k: usize, level: f64) -> f64 {
     let (a, b) = (v[k] - level, v[k + 1] - level);
-    if a == b || !a.is_finite() || !b.is_finite() {
+    // Equal values have no crossing between them (and would divide by zero).
+    if !a.is_finite() || !b.is_finite() || (a - b).abs() < f64::EPSILON {
         return t[k];
     }
     t[k] + (t[k + 1] - t[k]) * (a / (a - b)).clamp(0.0, 1.0)
@@ -389,17 +398,15 @@ fn countermovement(
             events.push(("braking_start", peak_time(&s.t, v, b)));
         }
         // Zero crossing of velocity (down → up) at the lowest point.
-        let lowest = (low > 0 && low < v.len() - 1)
-            .then(|| {
-                if v[low] >= 0.0 && v[low + 1] < 0.0 {
-                    cross_time(&s.t, v, low, 0.0)
-                } else if v[low - 1] >= 0.0 && v[low] < 0.0 {
-                    cross_time(&s.t, v, low - 1, 0.0)
-                } else {
-                    s.t[low]
-                }
-            })
-            .unwrap_or(s.t[low]);
+        let lowest = if low == 0 || low + 1 >= v.len() {
+            s.t[low]
+        } else if v[low] >= 0.0 && v[low + 1] < 0.0 {
+            cross_time(&s.t, v, low, 0.0)
+        } else if v[low - 1] >= 0.0 && v[low] < 0.0 {
+            cross_time(&s.t, v, low - 1, 0.0)
+        } else {
+            s.t[low]
+        };
         events.push(("lowest_point", lowest));
     }
     events.extend(flight_events(f));

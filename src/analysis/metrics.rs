@@ -7,16 +7,25 @@ use super::{JumpKind, Metric, joint_angles};
 use crate::pose::PoseFrame;
 
 fn index_at(t: &[f64], time: f64) -> usize {
-    t.partition_point(|&x| x < time).min(t.len().saturating_sub(1))
+    t.partition_point(|&x| x < time)
+        .min(t.len().saturating_sub(1))
 }
 
 /// Computes every metric the jump's kind and data allow. `px_per_m` converts pixel
 /// distances to metres; metrics needing it are left out without it.
-pub fn compute(c: &Candidate, s: &Signals, poses: &[PoseFrame], px_per_m: Option<f64>) -> Vec<Metric> {
+pub fn compute(
+    c: &Candidate,
+    s: &Signals,
+    poses: &[PoseFrame],
+    px_per_m: Option<f64>,
+) -> Vec<Metric> {
     let mut m: Vec<Metric> = Vec::new();
     let mut put = |name: &str, value: f64| {
         if value.is_finite() {
-            m.push(Metric { name: name.to_owned(), value });
+            m.push(Metric {
+                name: name.to_owned(),
+                value,
+            });
         }
     };
     let f = &c.flight;
@@ -64,11 +73,20 @@ pub fn compute(c: &Candidate, s: &Signals, poses: &[PoseFrame], px_per_m: Option
                 let stand = standing.iter().sum::<f64>() / standing.len() as f64;
                 put("countermovement_depth_m", (y[at(low)] - stand) / scale);
             }
-            put("peak_eccentric_velocity_m_s", window_max(onset, low, 1.0) / scale);
-            put("peak_concentric_velocity_m_s", window_max(low, f.takeoff_s, -1.0) / scale);
+            put(
+                "peak_eccentric_velocity_m_s",
+                window_max(onset, low, 1.0) / scale,
+            );
+            put(
+                "peak_concentric_velocity_m_s",
+                window_max(low, f.takeoff_s, -1.0) / scale,
+            );
         }
     } else if let (Some(push), Some(scale)) = (ev("push_start"), px_per_m) {
-        put("peak_concentric_velocity_m_s", window_max(push, f.takeoff_s, -1.0) / scale);
+        put(
+            "peak_concentric_velocity_m_s",
+            window_max(push, f.takeoff_s, -1.0) / scale,
+        );
     }
     if let Some(push) = ev("push_start") {
         put("concentric_duration_s", f.takeoff_s - push);
@@ -80,7 +98,10 @@ pub fn compute(c: &Candidate, s: &Signals, poses: &[PoseFrame], px_per_m: Option
     }
     let angles_at = |t: f64| {
         let k = at(t);
-        poses.get(k).filter(|p| p.tracked).and_then(|p| joint_angles(&p.landmarks))
+        poses
+            .get(k)
+            .filter(|p| p.tracked)
+            .and_then(|p| joint_angles(&p.landmarks))
     };
     if let Some(a) = ev("lowest_point").or(ev("push_start")).and_then(angles_at) {
         put("hip_angle_lowest_deg", a.hip);

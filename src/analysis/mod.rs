@@ -12,8 +12,8 @@ pub mod smooth;
 use serde::{Deserialize, Serialize};
 
 pub use angles::{JointAngles, joint_angles};
-pub use phases::{Phase, phase_at, phases};
 pub use flights::{Flight, G, find_flights, toe_clearance};
+pub use phases::{Phase, phase_at, phases};
 pub use signals::{Signals, build as build_signals, centre_of_mass};
 
 use crate::pose::PoseFrame;
@@ -111,12 +111,18 @@ pub struct Jump {
 impl Jump {
     /// A metric's value by name.
     pub fn metric(&self, name: &str) -> Option<f64> {
-        self.metrics.iter().find(|m| m.name == name).map(|m| m.value)
+        self.metrics
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.value)
     }
 
     /// An event's time by name.
     pub fn event(&self, name: &str) -> Option<f64> {
-        self.events.iter().find(|e| e.name == name).map(|e| e.time_s)
+        self.events
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.time_s)
     }
 }
 
@@ -181,7 +187,11 @@ pub fn analyze(
     let mut jumps = Vec::new();
     let mut used_flights = Vec::new();
     for (i, cand) in found.jumps.iter().enumerate() {
-        let scale = cand.flight.px_per_m.filter(|_| cand.flight_scale_ok).or(px_per_m);
+        let scale = cand
+            .flight
+            .px_per_m
+            .filter(|_| cand.flight_scale_ok)
+            .or(px_per_m);
         let metrics = metrics::compute(cand, &signals, poses, scale);
         let quality = quality::assess(cand, &signals, facts, &metrics, scale);
         jumps.push(Jump {
@@ -211,7 +221,9 @@ pub fn analyze(
             facts.fps
         ));
     } else if jumps.is_empty() {
-        warnings.push("No jump was found: check that the whole body, feet included, is in view.".to_owned());
+        warnings.push(
+            "No jump was found: check that the whole body, feet included, is in view.".to_owned(),
+        );
     }
     Analysis {
         jumps,
@@ -223,19 +235,34 @@ pub fn analyze(
 }
 
 /// Re-times a jump after a person moved its takeoff or landing, and recomputes its metrics.
-pub fn retime(analysis: &mut Analysis, poses: &[PoseFrame], jump: usize, takeoff_s: f64, landing_s: f64) {
-    let Some(flight) = analysis.flights.get_mut(jump) else { return };
+pub fn retime(
+    analysis: &mut Analysis,
+    poses: &[PoseFrame],
+    jump: usize,
+    takeoff_s: f64,
+    landing_s: f64,
+) {
+    let Some(flight) = analysis.flights.get_mut(jump) else {
+        return;
+    };
     if !(landing_s > takeoff_s) {
         return;
     }
     flight.takeoff_s = takeoff_s;
     flight.landing_s = landing_s;
     let flight = flight.clone();
-    let Some(j) = analysis.jumps.get_mut(jump) else { return };
+    let Some(j) = analysis.jumps.get_mut(jump) else {
+        return;
+    };
     let mut events: Vec<(&'static str, f64)> = j
         .events
         .iter()
-        .filter_map(|e| jumps::EVENT_NAMES.iter().find(|n| **n == e.name).map(|n| (*n, e.time_s)))
+        .filter_map(|e| {
+            jumps::EVENT_NAMES
+                .iter()
+                .find(|n| **n == e.name)
+                .map(|n| (*n, e.time_s))
+        })
         .collect();
     for (name, t) in &mut events {
         match *name {
@@ -251,7 +278,10 @@ pub fn retime(analysis: &mut Analysis, poses: &[PoseFrame], jump: usize, takeoff
         contact_s: None,
         flight_scale_ok: false,
     };
-    let cand = jumps::Candidate { contact_s: jumps::contact_time(&cand), ..cand };
+    let cand = jumps::Candidate {
+        contact_s: jumps::contact_time(&cand),
+        ..cand
+    };
     j.metrics = metrics::compute(&cand, &analysis.signals, poses, analysis.px_per_m);
     j.takeoff_frame = first_frame_at_or_after(&analysis.signals.t, takeoff_s);
     j.landing_frame = first_frame_at_or_after(&analysis.signals.t, landing_s);

@@ -27,7 +27,11 @@ pub fn phases(jump: &Jump) -> Vec<Phase> {
             ("flight", ev("takeoff")),
             ("landing", ev("landing")),
         ],
-        JumpKind::Sj => vec![("propulsion", ev("push_start")), ("flight", ev("takeoff")), ("landing", ev("landing"))],
+        JumpKind::Sj => vec![
+            ("propulsion", ev("push_start")),
+            ("flight", ev("takeoff")),
+            ("landing", ev("landing")),
+        ],
         JumpKind::Dj => vec![
             ("drop", ev("box_leave")),
             ("braking", ev("ground_contact")),
@@ -35,15 +39,28 @@ pub fn phases(jump: &Jump) -> Vec<Phase> {
             ("flight", ev("takeoff")),
             ("landing", ev("landing")),
         ],
-        JumpKind::Hops => vec![("contact", ev("contact_start")), ("flight", ev("takeoff")), ("landing", ev("landing"))],
+        JumpKind::Hops => vec![
+            ("contact", ev("contact_start")),
+            ("flight", ev("takeoff")),
+            ("landing", ev("landing")),
+        ],
     };
-    let known: Vec<(&'static str, f64)> = bounds.into_iter().filter_map(|(n, t)| Some((n, t?))).collect();
+    let known: Vec<(&'static str, f64)> = bounds
+        .into_iter()
+        .filter_map(|(n, t)| Some((n, t?)))
+        .collect();
     known
         .iter()
         .enumerate()
         .map(|(i, &(name, start_s))| {
-            let end_s = known.get(i + 1).map_or(start_s + LANDING_PHASE_S, |next| next.1);
-            Phase { name, start_s, end_s }
+            let end_s = known
+                .get(i + 1)
+                .map_or(start_s + LANDING_PHASE_S, |next| next.1);
+            Phase {
+                name,
+                start_s,
+                end_s,
+            }
         })
         .filter(|p| p.end_s > p.start_s)
         .collect()

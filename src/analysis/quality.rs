@@ -28,21 +28,30 @@ fn mean_over(values: &[f64], a: usize, b: usize) -> f64 {
         .copied()
         .filter(|x| x.is_finite())
         .collect();
-    if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
 }
 
 /// Scores one jump and explains what limits it.
-pub fn assess(c: &Candidate, s: &Signals, facts: &ClipFacts, metrics: &[Metric], px_per_m: Option<f64>) -> super::Quality {
+pub fn assess(
+    c: &Candidate,
+    s: &Signals,
+    facts: &ClipFacts,
+    metrics: &[Metric],
+    px_per_m: Option<f64>,
+) -> super::Quality {
     let mut warnings = Vec::new();
     let f = &c.flight;
     let start_t = c.events.first().map_or(f.takeoff_s - 1.0, |e| e.1);
     let a = s.t.partition_point(|&t| t < start_t - 0.2);
     let b = (f.last_airborne + 3).min(s.t.len().saturating_sub(1));
     let visibility = mean_over(&s.leg_visibility, a, b);
-    let tracked = s
-        .tracked
-        .get(a..=b)
-        .map_or(0.0, |v| v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64);
+    let tracked = s.tracked.get(a..=b).map_or(0.0, |v| {
+        v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64
+    });
     if visibility < 0.6 {
         warnings.push(format!(
             "The legs and feet are poorly visible (mean visibility {:.0} %): events may be off by a frame or more.",
@@ -50,7 +59,10 @@ pub fn assess(c: &Candidate, s: &Signals, facts: &ClipFacts, metrics: &[Metric],
         ));
     }
     if tracked < 0.95 {
-        warnings.push(format!("The athlete was lost in {:.0} % of the frames around this jump.", (1.0 - tracked) * 100.0));
+        warnings.push(format!(
+            "The athlete was lost in {:.0} % of the frames around this jump.",
+            (1.0 - tracked) * 100.0
+        ));
     }
     let frame_ms = 1000.0 / facts.fps.max(1.0);
     let fps_score = if facts.fps >= 100.0 {
@@ -69,34 +81,49 @@ pub fn assess(c: &Candidate, s: &Signals, facts: &ClipFacts, metrics: &[Metric],
         ));
     }
     let fit_score = match (f.parabola, s.leg_length_px.is_finite()) {
-        (Some(_), true) if f.fit_rms_px.is_finite() => (1.0 - f.fit_rms_px / (0.05 * s.leg_length_px)).clamp(0.0, 1.0),
+        (Some(_), true) if f.fit_rms_px.is_finite() => {
+            (1.0 - f.fit_rms_px / (0.05 * s.leg_length_px)).clamp(0.0, 1.0)
+        }
         _ => 0.3,
     };
-    if f.px_per_m.is_some() && !scale_is_plausible(f, s) && f.last_airborne - f.first_airborne >= 5 {
+    if f.px_per_m.is_some() && !scale_is_plausible(f, s) && f.last_airborne - f.first_airborne >= 5
+    {
         warnings.push(
             "The flight does not fall at the rate of gravity: the clip may be slow motion, have a wrong time base, or the camera moved."
                 .to_owned(),
         );
     }
     if px_per_m.is_none() {
-        warnings.push("No reliable scale: depths and velocities in metres are left out.".to_owned());
+        warnings
+            .push("No reliable scale: depths and velocities in metres are left out.".to_owned());
     }
     let (before, after) = f.ground_y;
     if c.kind != JumpKind::Dj && (after - before).abs() > 0.08 * s.leg_length_px {
-        warnings.push("The ground line moved between takeoff and landing: the camera may be moving.".to_owned());
+        warnings.push(
+            "The ground line moved between takeoff and landing: the camera may be moving."
+                .to_owned(),
+        );
     }
     for m in metrics {
-        if let Some((lo, hi)) = plausible_range(c.kind, &m.name) {
-            if !(lo..=hi).contains(&m.value) {
-                warnings.push(format!(
-                    "{} = {:.3} is outside the usual range {lo}–{hi} for this kind of jump.",
-                    m.name, m.value
-                ));
-            }
+        if let Some((lo, hi)) = plausible_range(c.kind, &m.name)
+            && !(lo..=hi).contains(&m.value)
+        {
+            warnings.push(format!(
+                "{} = {:.3} is outside the usual range {lo}–{hi} for this kind of jump.",
+                m.name, m.value
+            ));
         }
     }
-    let score = (0.35 * visibility.clamp(0.0, 1.0) + 0.2 * tracked + 0.2 * fps_score + 0.25 * fit_score)
-        * if warnings.iter().any(|w| w.contains("usual range") || w.contains("gravity")) { 0.6 } else { 1.0 };
+    let score =
+        (0.35 * visibility.clamp(0.0, 1.0) + 0.2 * tracked + 0.2 * fps_score + 0.25 * fit_score)
+            * if warnings
+                .iter()
+                .any(|w| w.contains("usual range") || w.contains("gravity"))
+            {
+                0.6
+            } else {
+                1.0
+            };
     super::Quality {
         score: (score * 100.0).round() / 100.0,
         warnings,
@@ -128,7 +155,10 @@ pub fn clip_warnings(s: &Signals, facts: &ClipFacts, notes: &[String]) -> Vec<St
         w.push("The athlete appears upside down: check the video's orientation.".to_owned());
     }
     if s.outliers > s.t.len() / 20 {
-        w.push(format!("{} implausible landmark positions were discarded.", s.outliers));
+        w.push(format!(
+            "{} implausible landmark positions were discarded.",
+            s.outliers
+        ));
     }
     w
 }

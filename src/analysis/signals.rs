@@ -104,12 +104,65 @@ fn mean_y(lms: &[Landmark], a: usize, b: usize) -> f64 {
     }
 }
 
+/// Mean visibility of the hip-to-toe landmarks.
+fn leg_visibility(l: &[Landmark]) -> f64 {
+    const LEGS: [usize; 10] = [
+        lm::LEFT_HIP,
+        lm::RIGHT_HIP,
+        lm::LEFT_KNEE,
+        lm::RIGHT_KNEE,
+        lm::LEFT_ANKLE,
+        lm::RIGHT_ANKLE,
+        lm::LEFT_HEEL,
+        lm::RIGHT_HEEL,
+        lm::LEFT_FOOT_INDEX,
+        lm::RIGHT_FOOT_INDEX,
+    ];
+    LEGS.iter()
+        .filter_map(|&i| l.get(i))
+        .map(|p| f64::from(p.visibility))
+        .sum::<f64>()
+        / LEGS.len() as f64
+}
+
+/// Hip-to-ankle length in pixels, both legs averaged.
+fn leg_length(l: &[Landmark]) -> f64 {
+    let len = |a: usize, b: usize| match (l.get(a), l.get(b)) {
+        (Some(p), Some(q)) => f64::from((p.x - q.x).hypot(p.y - q.y)),
+        _ => f64::NAN,
+    };
+    (len(lm::LEFT_HIP, lm::LEFT_KNEE)
+        + len(lm::LEFT_KNEE, lm::LEFT_ANKLE)
+        + len(lm::RIGHT_HIP, lm::RIGHT_KNEE)
+        + len(lm::RIGHT_KNEE, lm::RIGHT_ANKLE))
+        / 2.0
+}
+
+/// Whether a heel or toe lies outside the `width × height` picture.
+fn foot_outside(l: &[Landmark], width: f64, height: f64) -> bool {
+    [
+        lm::LEFT_FOOT_INDEX,
+        lm::RIGHT_FOOT_INDEX,
+        lm::LEFT_HEEL,
+        lm::RIGHT_HEEL,
+    ]
+    .iter()
+    .filter_map(|&i| l.get(i))
+    .any(|p| {
+        let (x, y) = (f64::from(p.x), f64::from(p.y));
+        !(x >= 0.0 && x < width && y >= 0.0 && y < height)
+    })
+}
+
 /// Builds signals from tracked poses in a `width × height` picture: gaps bridged, outliers
 /// removed, centre of mass smoothed. Toe positions outside the picture are dropped: the model
 /// guesses them, and a guessed foot must not make a flight.
 pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
     let t: Vec<f64> = poses.iter().map(|p| p.time_s).collect();
-    let tracked: Vec<bool> = poses.iter().map(|p| p.tracked && p.landmarks.len() >= 33).collect();
+    let tracked: Vec<bool> = poses
+        .iter()
+        .map(|p| p.tracked && p.landmarks.len() >= 33)
+        .collect();
     let per_frame = |f: &dyn Fn(&[Landmark]) -> f64| -> Vec<f64> {
         poses
             .iter()
@@ -122,37 +175,14 @@ pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
     let mut toe_y = per_frame(&|l| lower_y(l, lm::LEFT_FOOT_INDEX, lm::RIGHT_FOOT_INDEX));
     let mut heel_y = per_frame(&|l| mean_y(l, lm::LEFT_HEEL, lm::RIGHT_HEEL));
     let mut hip_y = per_frame(&|l| mean_y(l, lm::LEFT_HIP, lm::RIGHT_HIP));
-    let leg_visibility = per_frame(&|l| {
-        let idx = [
-            lm::LEFT_HIP, lm::RIGHT_HIP, lm::LEFT_KNEE, lm::RIGHT_KNEE, lm::LEFT_ANKLE,
-            lm::RIGHT_ANKLE, lm::LEFT_HEEL, lm::RIGHT_HEEL, lm::LEFT_FOOT_INDEX, lm::RIGHT_FOOT_INDEX,
-        ];
-        idx.iter().filter_map(|&i| l.get(i)).map(|p| f64::from(p.visibility)).sum::<f64>() / idx.len() as f64
-    });
-    let mut legs = per_frame(&|l| {
-        let len = |a: usize, b: usize| match (l.get(a), l.get(b)) {
-            (Some(p), Some(q)) => f64::from((p.x - q.x).hypot(p.y - q.y)),
-            _ => f64::NAN,
-        };
-        (len(lm::LEFT_HIP, lm::LEFT_KNEE) + len(lm::LEFT_KNEE, lm::LEFT_ANKLE)
-            + len(lm::RIGHT_HIP, lm::RIGHT_KNEE) + len(lm::RIGHT_KNEE, lm::RIGHT_ANKLE))
-            / 2.0
-    });
+    let leg_visibility = per_frame(&leg_visibility);
+    let mut legs = per_frame(&leg_length);
     legs.retain(|v| v.is_finite());
     let leg_length_px = super::smooth::median(&mut legs);
 
-    let foot_outside = |l: &[Landmark]| {
-        [lm::LEFT_FOOT_INDEX, lm::RIGHT_FOOT_INDEX, lm::LEFT_HEEL, lm::RIGHT_HEEL]
-            .iter()
-            .filter_map(|&i| l.get(i))
-            .any(|p| {
-                let (x, y) = (f64::from(p.x), f64::from(p.y));
-                !(x >= 0.0 && x < width && y >= 0.0 && y < height)
-            })
-    };
     let mut feet_cut_off = 0;
     for (i, p) in poses.iter().enumerate() {
-        if tracked[i] && foot_outside(&p.landmarks) {
+        if tracked[i] && foot_outside(&p.landmarks, width, height) {
             feet_cut_off += 1;
             toe_y[i] = f64::NAN;
         }
@@ -161,7 +191,10 @@ pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
         .iter()
         .zip(&tracked)
         .filter(|(_, ok)| **ok)
-        .map(|(p, _)| mean_y(&p.landmarks, lm::NOSE, lm::NOSE) - mean_y(&p.landmarks, lm::LEFT_HIP, lm::RIGHT_HIP))
+        .map(|(p, _)| {
+            mean_y(&p.landmarks, lm::NOSE, lm::NOSE)
+                - mean_y(&p.landmarks, lm::LEFT_HIP, lm::RIGHT_HIP)
+        })
         .filter(|d| d.is_finite())
         .collect();
     let upside_down = super::smooth::median(&mut head_below_hips) > 0.0;
@@ -203,9 +236,21 @@ mod tests {
     #[test]
     fn com_of_a_uniformly_shifted_pose_shifts_equally() {
         let base: Vec<Landmark> = (0..33)
-            .map(|i| Landmark { x: i as f32 * 3.0, y: 400.0 - i as f32 * 10.0, visibility: 1.0, presence: 1.0, z: 0.0 })
+            .map(|i| Landmark {
+                x: i as f32 * 3.0,
+                y: 400.0 - i as f32 * 10.0,
+                visibility: 1.0,
+                presence: 1.0,
+                z: 0.0,
+            })
             .collect();
-        let moved: Vec<Landmark> = base.iter().map(|l| Landmark { y: l.y - 50.0, ..*l }).collect();
+        let moved: Vec<Landmark> = base
+            .iter()
+            .map(|l| Landmark {
+                y: l.y - 50.0,
+                ..*l
+            })
+            .collect();
         let a = centre_of_mass(&base).unwrap();
         let b = centre_of_mass(&moved).unwrap();
         assert!((a.1 - b.1 - 50.0).abs() < 1e-4 && (a.0 - b.0).abs() < 1e-9);

@@ -140,7 +140,10 @@ pub(crate) fn decode(
     let best = *candidates.first()?;
     let mut total = 0.0;
     let mut kp = [(0.0f32, 0.0f32); 2];
-    for c in candidates.iter().filter(|c| iou(&c.bbox, &best.bbox) > NMS_IOU) {
+    for c in candidates
+        .iter()
+        .filter(|c| iou(&c.bbox, &best.bbox) > NMS_IOU)
+    {
         total += c.score;
         for (acc, p) in kp.iter_mut().zip(c.kp) {
             acc.0 += p.0 * c.score;

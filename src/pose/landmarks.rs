@@ -243,7 +243,12 @@ mod tests {
         raw[1] = 128.0;
         raw[3] = 0.0;
         let heat = vec![-20.0; HEATMAP_SIZE * HEATMAP_SIZE * MODEL_LANDMARKS];
-        let roi = Roi { cx: 50.0, cy: 60.0, side: 100.0, angle: 0.3 };
+        let roi = Roi {
+            cx: 50.0,
+            cy: 60.0,
+            side: 100.0,
+            angle: 0.3,
+        };
         let d = decode(&raw, &heat, &[0.0; 117], &roi);
         assert_eq!(d.all.len(), MODEL_LANDMARKS);
         assert!((d.all[0].x - 50.0).abs() < 1e-4 && (d.all[0].y - 60.0).abs() < 1e-4);

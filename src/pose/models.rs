@@ -14,7 +14,9 @@ const SHA256SUMS: &str = include_str!("../../models/SHA256SUMS");
 pub const DETECTOR_FILE: &str = "pose_detector.onnx";
 
 /// Landmark model size/accuracy trade-off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelVariant {
     /// BlazePose GHUM lite: fastest.
@@ -119,10 +121,12 @@ pub(crate) fn read_verified(path: &Path) -> Result<Vec<u8>, PoseError> {
 /// Lower-case hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        write!(s, "{b:02x}").ok();
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            write!(s, "{b:02x}").ok();
+            s
+        })
 }
 
 #[cfg(test)]
@@ -131,7 +135,11 @@ mod tests {
 
     #[test]
     fn every_shipped_model_has_a_checksum() {
-        for file in [DETECTOR_FILE, ModelVariant::Lite.landmark_file(), ModelVariant::Full.landmark_file()] {
+        for file in [
+            DETECTOR_FILE,
+            ModelVariant::Lite.landmark_file(),
+            ModelVariant::Full.landmark_file(),
+        ] {
             let hash = expected_sha256(file).unwrap_or_default();
             assert_eq!(hash.len(), 64, "{file}");
         }
@@ -145,6 +153,8 @@ mod tests {
         let err = read_verified(&path).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, PoseError::ModelChecksum { .. }), "{msg}");
-        assert!(msg.contains("wrong checksum") && msg.contains(&hex(&Sha256::digest(b"not a model"))));
+        assert!(
+            msg.contains("wrong checksum") && msg.contains(&hex(&Sha256::digest(b"not a model")))
+        );
     }
 }

@@ -88,14 +88,28 @@ mod tests {
 
     #[test]
     fn crop_map_and_projection_agree() {
-        let roi = Roi { cx: 320.0, cy: 240.0, side: 300.0, angle: 0.4 };
+        let roi = Roi {
+            cx: 320.0,
+            cy: 240.0,
+            side: 300.0,
+            angle: 0.4,
+        };
         let map = roi.crop_to_image(256);
         for (u, v) in [(0.0, 0.0), (128.0, 128.0), (256.0, 17.0), (31.0, 250.0)] {
             let a = map.apply(u, v);
             let b = roi.project(u / 256.0, v / 256.0);
-            assert!((a.0 - b.0).abs() < 1e-3 && (a.1 - b.1).abs() < 1e-3, "{a:?} {b:?}");
+            assert!(
+                (a.0 - b.0).abs() < 1e-3 && (a.1 - b.1).abs() < 1e-3,
+                "{a:?} {b:?}"
+            );
         }
         assert_eq!(roi.project(0.5, 0.5), (320.0, 240.0));
-        assert!(!Roi { side: f32::NAN, ..roi }.is_valid());
+        assert!(
+            !Roi {
+                side: f32::NAN,
+                ..roi
+            }
+            .is_valid()
+        );
     }
 }

@@ -60,7 +60,10 @@ pub(crate) fn run(
 ///
 /// # Errors
 /// A [`PoseError`] if the runtime or model cannot be loaded or run.
-pub fn output_shapes(path: &Path, input_shape: [usize; 4]) -> Result<Vec<(String, Vec<i64>)>, PoseError> {
+pub fn output_shapes(
+    path: &Path,
+    input_shape: [usize; 4],
+) -> Result<Vec<(String, Vec<i64>)>, PoseError> {
     let mut session = create(path, 1)?;
     let input = vec![0.0f32; input_shape.iter().product()];
     let tensor = TensorRef::from_array_view((input_shape, input.as_slice()))?;

@@ -143,7 +143,12 @@ impl Tracker {
         self.run_detector()?;
         timings.add(stage::DETECTOR, Some(stage::TRACKING), started.elapsed());
         let [regressors, logits] = &self.detector_out;
-        Ok(detector::decode(regressors, logits, &self.anchors, letterbox))
+        Ok(detector::decode(
+            regressors,
+            logits,
+            &self.anchors,
+            letterbox,
+        ))
     }
 
     /// Tracks one frame, updating `state` for the next.
@@ -169,9 +174,7 @@ impl Tracker {
                 }
             };
             if let Some(pose) = self.landmarks_in(&image, &roi, frame, detector_ran, timings)? {
-                state.roi = pose
-                    .1
-                    .filter(Roi::is_valid);
+                state.roi = pose.1.filter(Roi::is_valid);
                 return Ok(pose.0);
             }
             state.roi = None;
@@ -180,7 +183,11 @@ impl Tracker {
             }
         }
         state.roi = None;
-        Ok(PoseFrame::untracked(frame.index, frame.time_s, detector_ran))
+        Ok(PoseFrame::untracked(
+            frame.index,
+            frame.time_s,
+            detector_ran,
+        ))
     }
 
     /// Landmarks inside `roi`, or `None` when the model says no person is there.

@@ -66,7 +66,15 @@ pub fn jumps_csv(videos: &[&VideoAnalysis], dialect: CsvDialect) -> Result<Strin
         .delimiter(delimiter)
         .from_writer(Vec::new());
     let mut header = vec![
-        "video", "jump", "kind", "model", "edited", "takeoff_frame", "landing_frame", "takeoff_s", "landing_s",
+        "video",
+        "jump",
+        "kind",
+        "model",
+        "edited",
+        "takeoff_frame",
+        "landing_frame",
+        "takeoff_s",
+        "landing_s",
     ];
     header.extend(METRIC_COLUMNS);
     header.push("warnings");
@@ -81,8 +89,12 @@ pub fn jumps_csv(videos: &[&VideoAnalysis], dialect: CsvDialect) -> Result<Strin
                 j.edited.to_string(),
                 j.takeoff_frame.to_string(),
                 j.landing_frame.to_string(),
-                j.event("takeoff").map(|t| number(t, dialect)).unwrap_or_default(),
-                j.event("landing").map(|t| number(t, dialect)).unwrap_or_default(),
+                j.event("takeoff")
+                    .map(|t| number(t, dialect))
+                    .unwrap_or_default(),
+                j.event("landing")
+                    .map(|t| number(t, dialect))
+                    .unwrap_or_default(),
             ];
             for col in METRIC_COLUMNS {
                 let value = match col {
@@ -96,7 +108,9 @@ pub fn jumps_csv(videos: &[&VideoAnalysis], dialect: CsvDialect) -> Result<Strin
             w.write_record(&row)?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

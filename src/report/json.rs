@@ -32,10 +32,16 @@ pub fn video_json(outcome: &VideoOutcome<'_>) -> Value {
                 .jumps
                 .iter()
                 .map(|j| {
-                    let events: Map<String, Value> =
-                        j.events.iter().map(|e| (e.name.clone(), round(e.time_s, 4))).collect();
-                    let metrics: Map<String, Value> =
-                        j.metrics.iter().map(|m| (m.name.clone(), round(m.value, 4))).collect();
+                    let events: Map<String, Value> = j
+                        .events
+                        .iter()
+                        .map(|e| (e.name.clone(), round(e.time_s, 4)))
+                        .collect();
+                    let metrics: Map<String, Value> = j
+                        .metrics
+                        .iter()
+                        .map(|m| (m.name.clone(), round(m.value, 4)))
+                        .collect();
                     json!({
                         "index": j.index,
                         "kind": j.kind.name(),

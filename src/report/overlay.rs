@@ -1,12 +1,15 @@
 //! The overlay video: the clip with skeleton, centre of mass, phase, events and the jump's key
 //! numbers drawn in, at most 720 px on the long edge, with the source's timestamps.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ab_glyph::{FontRef, PxScale};
 use image::{Rgba, RgbaImage};
-use imageproc::drawing::{draw_filled_circle_mut, draw_filled_rect_mut, draw_line_segment_mut, draw_text_mut};
+use imageproc::drawing::{
+    draw_filled_circle_mut, draw_filled_rect_mut, draw_line_segment_mut, draw_text_mut,
+};
 use imageproc::rect::Rect;
 
 use crate::analysis::{Jump, phase_at};
@@ -49,78 +52,130 @@ fn side_colour(a: usize, b: usize) -> Rgba<u8> {
     let is_left = |i: usize| i % 2 == 1 && i >= lm::LEFT_SHOULDER;
     match (is_left(a), is_left(b)) {
         (true, true) => LEFT,
-        (false, false) if a >= lm::LEFT_SHOULDER && a % 2 == 0 && b % 2 == 0 => RIGHT,
+        (false, false) if a >= lm::LEFT_SHOULDER && a.is_multiple_of(2) && b.is_multiple_of(2) => {
+            RIGHT
+        }
         _ => CENTRE,
     }
 }
 
 /// Draws one frame's overlay onto `img` (already scaled by `scale` from displayed pixels).
-fn draw_overlay(img: &mut RgbaImage, font: &FontRef<'_>, pose: &PoseFrame, jumps: &[Jump], com: Option<(f64, f64)>, scale: f32) {
-    let (w, h) = (img.width(), img.height());
-    let text_px = (h.max(w) as f32 / 40.0).max(12.0);
+fn draw_overlay(
+    img: &mut RgbaImage,
+    font: &FontRef<'_>,
+    pose: &PoseFrame,
+    jumps: &[Jump],
+    com: Option<(f64, f64)>,
+    scale: f32,
+) {
+    let text_px = (img.height().max(img.width()) as f32 / 40.0).max(12.0);
     if pose.tracked {
-        let at = |i: usize| pose.landmarks.get(i).map(|l| (l.x * scale, l.y * scale, l.visibility));
-        for &(a, b) in &BONES {
-            if let (Some(p), Some(q)) = (at(a), at(b)) {
-                if p.2 > 0.3 && q.2 > 0.3 {
-                    let c = side_colour(a, b);
-                    for d in [-1.0f32, 0.0, 1.0] {
-                        draw_line_segment_mut(img, (p.0 + d, p.1), (q.0 + d, q.1), c);
-                        draw_line_segment_mut(img, (p.0, p.1 + d), (q.0, q.1 + d), c);
-                    }
-                }
+        draw_skeleton(img, pose, com, scale);
+    }
+    let current = phase_at(jumps, pose.time_s);
+    draw_top_bar(img, font, pose, jumps, current, text_px);
+    // Bottom bar: the key numbers of the current or latest finished jump.
+    let shown = current.and_then(|(i, _)| jumps.get(i)).or_else(|| {
+        jumps
+            .iter()
+            .rev()
+            .find(|j| j.event("landing").is_some_and(|t| t <= pose.time_s))
+    });
+    if let Some(j) = shown {
+        draw_bottom_bar(img, font, j, text_px);
+    }
+}
+
+/// Bones, joints and the centre of mass.
+fn draw_skeleton(img: &mut RgbaImage, pose: &PoseFrame, com: Option<(f64, f64)>, scale: f32) {
+    let at = |i: usize| {
+        pose.landmarks
+            .get(i)
+            .map(|l| (l.x * scale, l.y * scale, l.visibility))
+            .filter(|p| p.2 > 0.3)
+    };
+    for &(a, b) in &BONES {
+        if let (Some(p), Some(q)) = (at(a), at(b)) {
+            let c = side_colour(a, b);
+            // Three parallel lines in each direction: a 3-px bone without anti-aliasing.
+            for d in [-1.0f32, 0.0, 1.0] {
+                draw_line_segment_mut(img, (p.0 + d, p.1), (q.0 + d, q.1), c);
+                draw_line_segment_mut(img, (p.0, p.1 + d), (q.0, q.1 + d), c);
             }
-        }
-        for i in lm::LEFT_SHOULDER..pose.landmarks.len() {
-            if let Some((x, y, v)) = at(i).filter(|p| p.2 > 0.3) {
-                let _ = v;
-                draw_filled_circle_mut(img, (x as i32, y as i32), 3, if i % 2 == 1 { LEFT } else { RIGHT });
-            }
-        }
-        if let Some((x, y)) = com {
-            let (x, y) = ((x as f32 * scale) as i32, (y as f32 * scale) as i32);
-            draw_filled_circle_mut(img, (x, y), 7, TEXT);
-            draw_filled_circle_mut(img, (x, y), 5, COM);
         }
     }
-    // Top bar: frame, time, and the current jump's phase.
+    for i in lm::LEFT_SHOULDER..pose.landmarks.len() {
+        if let Some((x, y, _)) = at(i) {
+            let colour = if i % 2 == 1 { LEFT } else { RIGHT };
+            draw_filled_circle_mut(img, (x as i32, y as i32), 3, colour);
+        }
+    }
+    if let Some((x, y)) = com {
+        let (x, y) = ((x as f32 * scale) as i32, (y as f32 * scale) as i32);
+        draw_filled_circle_mut(img, (x, y), 7, TEXT);
+        draw_filled_circle_mut(img, (x, y), 5, COM);
+    }
+}
+
+/// Frame, time and the current jump's phase on top; the event name on its frame.
+fn draw_top_bar(
+    img: &mut RgbaImage,
+    font: &FontRef<'_>,
+    pose: &PoseFrame,
+    jumps: &[Jump],
+    current: Option<(usize, crate::analysis::Phase)>,
+    text_px: f32,
+) {
+    let (w, h) = (img.width(), img.height());
     let bar = (text_px * 1.6) as u32;
     draw_filled_rect_mut(img, Rect::at(0, 0).of_size(w, bar), PANEL);
     let mut top = format!("frame {}  {:.3} s", pose.index, pose.time_s);
-    let current = phase_at(jumps, pose.time_s);
-    if let Some((i, phase)) = current {
-        let j = &jumps[i];
-        top += &format!("   jump {} · {} · {}", j.index, j.kind.name().to_uppercase(), phase.name);
+    if let Some(j) = current.and_then(|(i, phase)| jumps.get(i).map(|j| (j, phase))) {
+        let (j, phase) = j;
+        write!(
+            top,
+            "   jump {} · {} · {}",
+            j.index,
+            j.kind.name().to_uppercase(),
+            phase.name
+        )
+        .ok();
     }
-    draw_text_mut(img, TEXT, 6, (text_px * 0.3) as i32, PxScale::from(text_px), font, &top);
+    let y = (text_px * 0.3) as i32;
+    draw_text_mut(img, TEXT, 6, y, PxScale::from(text_px), font, &top);
     // Event flash on the frame at or right after takeoff/landing.
     for j in jumps {
         for (name, frame) in [("TAKEOFF", j.takeoff_frame), ("LANDING", j.landing_frame)] {
             if pose.index == frame || pose.index == frame + 1 {
                 let y = (h as f32 * 0.45) as i32;
-                draw_text_mut(img, HIGHLIGHT, 10, y, PxScale::from(text_px * 1.6), font, name);
+                let scale = PxScale::from(text_px * 1.6);
+                draw_text_mut(img, HIGHLIGHT, 10, y, scale, font, name);
             }
         }
     }
-    // Bottom bar: the key numbers of the current or latest finished jump.
-    let shown = current.map(|(i, _)| &jumps[i]).or_else(|| jumps.iter().rev().find(|j| j.event("landing").is_some_and(|t| t <= pose.time_s)));
-    if let Some(j) = shown {
-        let mut line = format!("#{} {}", j.index, j.kind.name().to_uppercase());
-        if let Some(hm) = j.metric("jump_height_m") {
-            line += &format!("  height {:.1} cm", hm * 100.0);
-        }
-        if let Some(t) = j.metric("flight_time_s") {
-            line += &format!("  flight {:.0} ms", t * 1000.0);
-        }
-        if let Some(t) = j.metric("ground_contact_time_s") {
-            line += &format!("  contact {:.0} ms", t * 1000.0);
-        }
-        if let Some(r) = j.metric("rsi").or_else(|| j.metric("rsi_modified")) {
-            line += &format!("  RSI {r:.2}");
-        }
-        draw_filled_rect_mut(img, Rect::at(0, (h - bar) as i32).of_size(w, bar), PANEL);
-        draw_text_mut(img, TEXT, 6, (h - bar) as i32 + (text_px * 0.3) as i32, PxScale::from(text_px), font, &line);
+}
+
+/// A jump's kind and key numbers along the bottom.
+fn draw_bottom_bar(img: &mut RgbaImage, font: &FontRef<'_>, j: &Jump, text_px: f32) {
+    let (w, h) = (img.width(), img.height());
+    let bar = (text_px * 1.6) as u32;
+    let mut line = format!("#{} {}", j.index, j.kind.name().to_uppercase());
+    if let Some(hm) = j.metric("jump_height_m") {
+        write!(line, "  height {:.1} cm", hm * 100.0).ok();
     }
+    if let Some(t) = j.metric("flight_time_s") {
+        write!(line, "  flight {:.0} ms", t * 1000.0).ok();
+    }
+    if let Some(t) = j.metric("ground_contact_time_s") {
+        write!(line, "  contact {:.0} ms", t * 1000.0).ok();
+    }
+    if let Some(r) = j.metric("rsi").or_else(|| j.metric("rsi_modified")) {
+        write!(line, "  RSI {r:.2}").ok();
+    }
+    let top = h.saturating_sub(bar) as i32;
+    draw_filled_rect_mut(img, Rect::at(0, top).of_size(w, bar), PANEL);
+    let y = top + (text_px * 0.3) as i32;
+    draw_text_mut(img, TEXT, 6, y, PxScale::from(text_px), font, &line);
 }
 
 /// Writes the overlay video of an analysed clip to `out` (atomically: a temporary file in the
@@ -134,10 +189,20 @@ pub fn export_overlay(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<bool, VideoError> {
-    let fail = |e: &dyn std::fmt::Display| VideoError::Encode { path: out.to_path_buf(), reason: e.to_string() };
+    let fail = |e: &dyn std::fmt::Display| VideoError::Encode {
+        path: out.to_path_buf(),
+        reason: e.to_string(),
+    };
     let font = FontRef::try_from_slice(epaint_default_fonts::HACK_REGULAR).map_err(|e| fail(&e))?;
-    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new().prefix(".hangtime-").suffix(".mp4").tempfile_in(dir).map_err(|e| fail(&e))?;
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".hangtime-")
+        .suffix(".mp4")
+        .tempfile_in(dir)
+        .map_err(|e| fail(&e))?;
     let (w, h) = export_size(v.info.width, v.info.height, MAX_LONG_EDGE);
     let scale = w as f32 / v.info.width as f32;
     let mut encoder = VideoEncoder::create(tmp.path(), w, h, v.info.measured_fps)?;
@@ -150,8 +215,11 @@ pub fn export_overlay(
         if cancel.load(Ordering::Relaxed) {
             return Ok(false);
         }
-        frame.image().sample_rgba(&map, w as usize, h as usize, &mut rgba);
-        let mut img = RgbaImage::from_raw(w, h, std::mem::take(&mut rgba)).ok_or_else(|| fail(&"frame buffer size"))?;
+        frame
+            .image()
+            .sample_rgba(&map, w as usize, h as usize, &mut rgba);
+        let mut img = RgbaImage::from_raw(w, h, std::mem::take(&mut rgba))
+            .ok_or_else(|| fail(&"frame buffer size"))?;
         if let Some(pose) = v.poses.get(frame.index) {
             let com = signals
                 .com_x

@@ -23,14 +23,24 @@ fn fmt(v: f64, decimals: usize, dialect: CsvDialect) -> String {
 /// # Errors
 /// Only if the CSV writer fails (it writes to memory).
 pub fn series_csv(v: &VideoAnalysis, dialect: CsvDialect) -> Result<String, csv::Error> {
-    let delimiter = if dialect == CsvDialect::ExcelEu { b';' } else { b',' };
-    let mut w = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+    let delimiter = if dialect == CsvDialect::ExcelEu {
+        b';'
+    } else {
+        b','
+    };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
     let mut header: Vec<String> = ["frame", "t_s", "tracked", "com_x", "com_y", "com_smooth_y"]
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
     for name in LANDMARK_NAMES {
-        header.extend([format!("{name}_x"), format!("{name}_y"), format!("{name}_vis")]);
+        header.extend([
+            format!("{name}_x"),
+            format!("{name}_y"),
+            format!("{name}_vis"),
+        ]);
     }
     w.write_record(&header)?;
     let s = &v.analysis.signals;
@@ -56,6 +66,8 @@ pub fn series_csv(v: &VideoAnalysis, dialect: CsvDialect) -> Result<String, csv:
         }
         w.write_record(&row)?;
     }
-    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -13,7 +13,8 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let with_path = |e: std::io::Error| std::io::Error::new(e.kind(), format!("{e}: {}", path.display()));
+    let with_path =
+        |e: std::io::Error| std::io::Error::new(e.kind(), format!("{e}: {}", path.display()));
     let mut tmp = tempfile::Builder::new()
         .prefix(".hangtime-")
         .suffix(".part")
@@ -37,8 +38,14 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// `dir/name.ext` → `dir/name_<stem>.ext`, for per-video files when several videos run.
 pub fn with_stem_suffix(path: &Path, video: &Path) -> PathBuf {
-    let stem = video.file_stem().and_then(|s| s.to_str()).unwrap_or("video");
-    let base = path.file_stem().and_then(|s| s.to_str()).unwrap_or("series");
+    let stem = video
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("video");
+    let base = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("series");
     let name = match path.extension().and_then(|e| e.to_str()) {
         Some(ext) => format!("{base}_{stem}.{ext}"),
         None => format!("{base}_{stem}"),

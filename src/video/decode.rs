@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use ffmpeg_next::{Dictionary, Rational, codec, color, format, frame, software};
 
+use super::VideoError;
 use super::frame::{ColourMatrix, Frame, Rotation};
 use super::probe::{open_input, stream_rotation, video_stream_index};
-use super::VideoError;
 
 /// Decoder settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +149,8 @@ impl VideoDecoder {
                     self.finished = true;
                     return Ok(None);
                 }
-                Err(ffmpeg_next::Error::Other { errno }) if errno == ffmpeg_next::util::error::EAGAIN => {}
+                Err(ffmpeg_next::Error::Other { errno })
+                    if errno == ffmpeg_next::util::error::EAGAIN => {}
                 Err(e) => {
                     self.report.corrupt_packets += 1;
                     if self.report.corrupt_packets > 1000 {
@@ -240,7 +241,13 @@ impl VideoDecoder {
             reason: e.to_string(),
         };
         let scaler = match &mut self.normaliser {
-            Some(s) if s.input().width == w && s.input().height == h && s.input().format == picture.format() => s,
+            Some(s)
+                if s.input().width == w
+                    && s.input().height == h
+                    && s.input().format == picture.format() =>
+            {
+                s
+            }
             slot => slot.insert(
                 software::scaling::Context::get(
                     picture.format(),
@@ -255,10 +262,12 @@ impl VideoDecoder {
             ),
         };
         let mut out = frame::Video::empty();
-        scaler.run(&picture, &mut out).map_err(|e| VideoError::Decode {
-            path: self.path.clone(),
-            reason: e.to_string(),
-        })?;
+        scaler
+            .run(&picture, &mut out)
+            .map_err(|e| VideoError::Decode {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            })?;
         self.report.convert_time += started.elapsed();
         Ok(out)
     }
@@ -273,10 +282,12 @@ impl Iterator for VideoDecoder {
 }
 
 fn colour_matrix(picture: &frame::Video) -> ColourMatrix {
-    let full = picture.color_range() == color::Range::JPEG
-        || picture.format() == format::Pixel::YUVJ420P;
+    let full =
+        picture.color_range() == color::Range::JPEG || picture.format() == format::Pixel::YUVJ420P;
     let hd = matches!(picture.color_space(), color::Space::BT709)
-        || (picture.color_space() == color::Space::Unspecified && picture.height() >= 720 && picture.width() >= 720);
+        || (picture.color_space() == color::Space::Unspecified
+            && picture.height() >= 720
+            && picture.width() >= 720);
     match (hd, full) {
         (true, true) => ColourMatrix::Bt709Full,
         (true, false) => ColourMatrix::Bt709Limited,

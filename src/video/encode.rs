@@ -47,11 +47,15 @@ impl VideoEncoder {
         let (codec, codec_name) = match encoder::find_by_name("libx264") {
             Some(c) => (c, "libx264"),
             None => (
-                encoder::find(codec::Id::MPEG4).ok_or_else(|| fail(&"no H.264 or MPEG-4 encoder"))?,
+                encoder::find(codec::Id::MPEG4)
+                    .ok_or_else(|| fail(&"no H.264 or MPEG-4 encoder"))?,
                 "mpeg4",
             ),
         };
-        let global_header = output.format().flags().contains(format::Flags::GLOBAL_HEADER);
+        let global_header = output
+            .format()
+            .flags()
+            .contains(format::Flags::GLOBAL_HEADER);
         let mut stream = output.add_stream(codec).map_err(|e| fail(&e))?;
         let mut enc = codec::context::Context::new_with_codec(codec)
             .encoder()
@@ -121,7 +125,9 @@ impl VideoEncoder {
                 d.copy_from_slice(src);
             }
         }
-        self.scaler.run(&self.rgba, &mut self.yuv).map_err(|e| self.fail(&e))?;
+        self.scaler
+            .run(&self.rgba, &mut self.yuv)
+            .map_err(|e| self.fail(&e))?;
         // Strictly increasing timestamps even if the source repeats one.
         let mut pts = (time_s * 1_000_000.0).round() as i64;
         if let Some(last) = self.last_pts {
@@ -129,7 +135,9 @@ impl VideoEncoder {
         }
         self.last_pts = Some(pts);
         self.yuv.set_pts(Some(pts));
-        self.encoder.send_frame(&self.yuv).map_err(|e| self.fail(&e))?;
+        self.encoder
+            .send_frame(&self.yuv)
+            .map_err(|e| self.fail(&e))?;
         self.drain()
     }
 
@@ -138,7 +146,9 @@ impl VideoEncoder {
         while self.encoder.receive_packet(&mut packet).is_ok() {
             packet.set_stream(0);
             packet.rescale_ts(TIME_BASE, self.stream_time_base);
-            packet.write_interleaved(&mut self.output).map_err(|e| self.fail(&e))?;
+            packet
+                .write_interleaved(&mut self.output)
+                .map_err(|e| self.fail(&e))?;
         }
         Ok(())
     }

@@ -181,24 +181,45 @@ pub struct Plane<'a> {
     pub height: usize,
 }
 
+/// The four neighbours of a bilinear sample and its weights, clamped to the plane.
+#[derive(Debug, Clone, Copy)]
+struct Taps {
+    top_left: usize,
+    top_right: usize,
+    bottom_left: usize,
+    bottom_right: usize,
+    fx: f32,
+    fy: f32,
+}
+
 impl Plane<'_> {
-    /// Bilinear sample at `(x, y)` with coordinates clamped to the plane.
+    /// Neighbour offsets and weights for a sample at `(x, y)` (coordinates clamped).
     #[inline]
-    fn bilinear(&self, x: f32, y: f32) -> f32 {
-        let max_x = self.width.saturating_sub(1) as f32;
-        let max_y = self.height.saturating_sub(1) as f32;
-        let x = x.clamp(0.0, max_x);
-        let y = y.clamp(0.0, max_y);
-        let x0 = x as usize;
-        let y0 = y as usize;
-        let fx = x - x0 as f32;
-        let fy = y - y0 as f32;
-        let x1 = (x0 + 1).min(self.width.saturating_sub(1));
-        let y1 = (y0 + 1).min(self.height.saturating_sub(1));
-        let at = |xx: usize, yy: usize| f32::from(self.data.get(yy * self.stride + xx).copied().unwrap_or(0));
-        let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * fx;
-        let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * fx;
-        top + (bottom - top) * fy
+    fn taps(&self, x: f32, y: f32) -> Taps {
+        let max_x = self.width.saturating_sub(1);
+        let max_y = self.height.saturating_sub(1);
+        let x = x.clamp(0.0, max_x as f32);
+        let y = y.clamp(0.0, max_y as f32);
+        let (x0, y0) = (x as usize, y as usize);
+        let (x1, y1) = ((x0 + 1).min(max_x), (y0 + 1).min(max_y));
+        let (r0, r1) = (y0 * self.stride, y1 * self.stride);
+        Taps {
+            top_left: r0 + x0,
+            top_right: r0 + x1,
+            bottom_left: r1 + x0,
+            bottom_right: r1 + x1,
+            fx: x - x0 as f32,
+            fy: y - y0 as f32,
+        }
+    }
+
+    /// Bilinear value at precomputed taps (0 outside the data, which clamping prevents).
+    #[inline]
+    fn sample(&self, t: &Taps) -> f32 {
+        let at = |i: usize| f32::from(self.data.get(i).copied().unwrap_or(0));
+        let top = at(t.top_left) + (at(t.top_right) - at(t.top_left)) * t.fx;
+        let bottom = at(t.bottom_left) + (at(t.bottom_right) - at(t.bottom_left)) * t.fx;
+        top + (bottom - top) * t.fy
     }
 }
 
@@ -240,6 +261,8 @@ impl YuvImage<'_> {
             .compose(map);
         let [ys, yo, rv, gu, gv, bu] = self.matrix.coefficients();
         let (w, h) = (self.y.width as f32, self.y.height as f32);
+        let same_chroma_layout = (self.u.stride, self.u.width, self.u.height)
+            == (self.v.stride, self.v.width, self.v.height);
         for row in 0..out_h {
             let v = row as f32;
             let mut x = to_coded.x[1] * v + to_coded.x[2];
@@ -253,12 +276,19 @@ impl YuvImage<'_> {
                 let rgb = if alpha <= 0.0 {
                     [0.0; 3]
                 } else {
-                    let luma = (self.y.bilinear(x, y) - yo) * ys;
-                    // 4:2:0 chroma is co-sited horizontally and centred vertically.
-                    let cx = x * 0.5;
-                    let cy = (y - 0.5) * 0.5;
-                    let cb = self.u.bilinear(cx, cy) - 128.0;
-                    let cr = self.v.bilinear(cx, cy) - 128.0;
+                    let luma = (self.y.sample(&self.y.taps(x, y)) - yo) * ys;
+                    // 4:2:0 chroma is co-sited horizontally and centred vertically; U and V
+                    // share one set of taps when their layouts match (they always do in
+                    // FFmpeg's yuv420p).
+                    let (cx, cy) = (x * 0.5, (y - 0.5) * 0.5);
+                    let u_taps = self.u.taps(cx, cy);
+                    let v_taps = if same_chroma_layout {
+                        u_taps
+                    } else {
+                        self.v.taps(cx, cy)
+                    };
+                    let cb = self.u.sample(&u_taps) - 128.0;
+                    let cr = self.v.sample(&v_taps) - 128.0;
                     [
                         (luma + rv * cr).clamp(0.0, 255.0) * alpha,
                         (luma + gu * cb + gv * cr).clamp(0.0, 255.0) * alpha,
@@ -398,23 +428,59 @@ mod tests {
         let luma = gradient(w, h);
         let chroma = vec![128u8; 3 * 2];
         let img = YuvImage {
-            y: Plane { data: &luma, stride: w, width: w, height: h },
-            u: Plane { data: &chroma, stride: 3, width: 3, height: 2 },
-            v: Plane { data: &chroma, stride: 3, width: 3, height: 2 },
+            y: Plane {
+                data: &luma,
+                stride: w,
+                width: w,
+                height: h,
+            },
+            u: Plane {
+                data: &chroma,
+                stride: 3,
+                width: 3,
+                height: 2,
+            },
+            v: Plane {
+                data: &chroma,
+                stride: 3,
+                width: 3,
+                height: 2,
+            },
             rotation: Rotation::None,
             matrix: ColourMatrix::Bt601Full,
         };
         let mut out = vec![0.0; 3 * 3 * 3];
         // Output pixel (u, v) samples displayed (u + 1.5, v): halfway between columns.
-        img.sample_tensor(&Affine::scale_translate(1.0, 1.5, 0.0), 3, 3, Border::Black, Normalise::ZeroToOne, &mut out);
+        img.sample_tensor(
+            &Affine::scale_translate(1.0, 1.5, 0.0),
+            3,
+            3,
+            Border::Black,
+            Normalise::ZeroToOne,
+            &mut out,
+        );
         let expected = f32::midpoint(f32::from(luma[1]), f32::from(luma[2])) / 255.0;
         assert!((out[0] - expected).abs() < 1e-5, "{} vs {expected}", out[0]);
         assert!((out[0] - out[2]).abs() < 1e-6, "grey stays grey");
         // Far outside reads black.
-        img.sample_tensor(&Affine::scale_translate(1.0, 100.0, 0.0), 3, 3, Border::Black, Normalise::MinusOneToOne, &mut out);
+        img.sample_tensor(
+            &Affine::scale_translate(1.0, 100.0, 0.0),
+            3,
+            3,
+            Border::Black,
+            Normalise::MinusOneToOne,
+            &mut out,
+        );
         assert!(out.iter().all(|&v| (v + 1.0).abs() < 1e-6));
         // Replicate repeats the edge.
-        img.sample_tensor(&Affine::scale_translate(1.0, 100.0, 0.0), 3, 3, Border::Replicate, Normalise::ZeroToOne, &mut out);
+        img.sample_tensor(
+            &Affine::scale_translate(1.0, 100.0, 0.0),
+            3,
+            3,
+            Border::Replicate,
+            Normalise::ZeroToOne,
+            &mut out,
+        );
         assert!((out[0] - f32::from(luma[w - 1]) / 255.0).abs() < 1e-5);
     }
 

@@ -8,12 +8,17 @@ mod decode;
 mod encode;
 mod error;
 mod frame;
+mod preview;
 mod probe;
 
 pub use decode::{DecodeOptions, DecodeReport, DecoderThread, VideoDecoder, spawn_decoder};
 pub use encode::{VideoEncoder, export_size};
 pub use error::VideoError;
 pub use frame::{Affine, Border, ColourMatrix, Frame, Normalise, Plane, Rotation, YuvImage};
+pub use preview::{
+    PreviewFrame, PreviewLayout, PreviewMode, PreviewOptions, PreviewSource, PreviewStatus,
+    preview_size,
+};
 pub use probe::{VideoInfo, probe};
 
 /// Makes sure FFmpeg is initialised once and quiet (its own log would interleave with ours).

@@ -148,10 +148,13 @@ pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
     ) {
         return Err(VideoError::StillImage(path.to_path_buf()));
     }
-    let decoder = ctx.decoder().video().map_err(|_| VideoError::UnsupportedCodec {
-        codec: codec_name.clone(),
-        path: path.to_path_buf(),
-    })?;
+    let decoder = ctx
+        .decoder()
+        .video()
+        .map_err(|_| VideoError::UnsupportedCodec {
+            codec: codec_name.clone(),
+            path: path.to_path_buf(),
+        })?;
     let (coded_width, coded_height) = (decoder.width(), decoder.height());
     let (width, height) = rotation.displayed_size(coded_width, coded_height);
     if width == 0 || height == 0 {
@@ -180,7 +183,11 @@ pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
             continue;
         }
         coded_frames += 1;
-        if let Some(p) = packet.pts().or(packet.dts()).filter(|_| !packet_is_hidden(&packet)) {
+        if let Some(p) = packet
+            .pts()
+            .or(packet.dts())
+            .filter(|_| !packet_is_hidden(&packet))
+        {
             pts.push(p);
         }
     }

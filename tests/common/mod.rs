@@ -46,16 +46,31 @@ pub const ALL_CLIPS: [&str; 11] = [
 
 /// A loaded tracker.
 pub fn tracker(variant: ModelVariant) -> Tracker {
-    Tracker::load(TrackerOptions { variant, intra_threads: 1 }).expect("tracker loads")
+    Tracker::load(TrackerOptions {
+        variant,
+        intra_threads: 1,
+    })
+    .expect("tracker loads")
 }
 
 /// Runs the whole pipeline on a clip.
-pub fn analyze(path: &std::path::Path, tracker: &mut Tracker, options: &PipelineOptions) -> VideoAnalysis {
-    analyze_video(path, tracker, options, Duration::ZERO, &AtomicBool::new(false), &mut |_| {})
-        .expect("analysis succeeds")
+pub fn analyze(
+    path: &std::path::Path,
+    tracker: &mut Tracker,
+    options: &PipelineOptions,
+) -> VideoAnalysis {
+    analyze_video(
+        path,
+        tracker,
+        options,
+        Duration::ZERO,
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .expect("analysis succeeds")
 }
 
-/// Hand labels from `labels.csv`: (file, jump, kind, takeoff_frame, landing_frame).
+/// Hand labels from `labels.csv`: (file, jump, kind, `takeoff_frame`, `landing_frame`).
 pub fn labels() -> Vec<(String, usize, String, usize, usize)> {
     let path = videos_dir().join("labels.csv");
     let text = std::fs::read_to_string(&path).unwrap_or_default();

@@ -1,0 +1,140 @@
+//! Everything the user can ask for, as data. UI code pushes commands; the app runs them once
+//! at the end of the frame, so drawing never has side effects and tests can drive the app
+//! without touching widgets or dialogs.
+
+use std::path::PathBuf;
+
+use crate::analysis::JumpKind;
+use crate::pose::ModelVariant;
+use crate::report::CsvDialect;
+
+use super::settings::ThemeChoice;
+
+/// A takeoff or a landing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlightEdge {
+    /// First airborne instant.
+    Takeoff,
+    /// First contact after the flight.
+    Landing,
+}
+
+impl FlightEdge {
+    /// Lower-case name used in labels.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Takeoff => "takeoff",
+            Self::Landing => "landing",
+        }
+    }
+}
+
+/// Playback speed relative to real time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PlaybackSpeed {
+    /// Real time.
+    #[default]
+    Normal,
+    /// A quarter of real time, for watching takeoff and landing.
+    Quarter,
+}
+
+impl PlaybackSpeed {
+    /// Factor applied to elapsed time.
+    pub fn factor(self) -> f64 {
+        match self {
+            Self::Normal => 1.0,
+            Self::Quarter => 0.25,
+        }
+    }
+
+    /// Button label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Normal => "1×",
+            Self::Quarter => "0.25×",
+        }
+    }
+}
+
+/// A request from the UI (or a test) to the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Open and analyse a video (every route ends here: dialog, drop, recent, command line).
+    Open(PathBuf),
+    /// Ask for a video with the file dialog.
+    ShowOpenDialog,
+    /// Show another opened video.
+    SelectVideo(usize),
+    /// Stop the analysis of the video shown (or a queued one by position).
+    CancelAnalysis(usize),
+    /// Forget the recent files list.
+    ClearRecentFiles,
+    /// Show frame `n`.
+    SeekFrame(usize),
+    /// Show the frame at or after this time in seconds.
+    SeekTime(f64),
+    /// Move by this many frames.
+    StepFrames(i64),
+    /// First frame.
+    SeekStart,
+    /// Last frame.
+    SeekEnd,
+    /// Play or pause.
+    TogglePlay,
+    /// Playback speed.
+    SetSpeed(PlaybackSpeed),
+    /// Make jump `n` (0-based) the selected one.
+    SelectJump(usize),
+    /// Show the takeoff or landing frame of the selected jump.
+    GoToEdge(FlightEdge),
+    /// Move a jump's takeoff or landing to a new time (a person correcting the analysis).
+    MoveEdge {
+        /// Jump, 0-based.
+        jump: usize,
+        /// Which edge.
+        edge: FlightEdge,
+        /// New time in seconds.
+        time_s: f64,
+    },
+    /// Zoom the video to fit the view.
+    FitVideo,
+    /// Write the jump metrics as CSV; `None` asks where with a dialog.
+    ExportCsv(Option<PathBuf>),
+    /// Write the JSON report; `None` asks where with a dialog.
+    ExportJson(Option<PathBuf>),
+    /// Write the overlay video in the background; `None` asks where with a dialog.
+    ExportOverlay(Option<PathBuf>),
+    /// Stop the running overlay-video export.
+    CancelExport,
+    /// Copy the metrics table to the clipboard as tab-separated text.
+    CopyTable,
+    /// Landmark model for the next analyses (reloads the tracker).
+    SetModel(ModelVariant),
+    /// Jump kind forced on the next analyses (`None`: classify).
+    SetJumpKind(Option<JumpKind>),
+    /// CSV conventions.
+    SetCsvDialect(CsvDialect),
+    /// Colour theme.
+    SetTheme(ThemeChoice),
+    /// Close the window.
+    Quit,
+}
+
+/// Commands gathered while drawing one frame.
+#[derive(Debug, Default)]
+pub struct CommandQueue {
+    pending: Vec<Command>,
+}
+
+impl CommandQueue {
+    /// Adds a command to run at the end of the frame.
+    pub fn push(&mut self, command: Command) {
+        self.pending.push(command);
+    }
+
+    /// Takes every pending command, in the order they were pushed.
+    pub fn take(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.pending)
+    }
+}

@@ -1,0 +1,164 @@
+//! Runtime state of opened videos and playback (never persisted).
+
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::VideoAnalysis;
+
+use super::commands::PlaybackSpeed;
+use super::jobs::{JobFailure, JobHandle};
+use super::phases::{self, PhaseBand};
+use super::timeline::clip_end;
+
+/// Where a video's analysis stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnalysisStatus {
+    /// Waiting for the worker.
+    Queued,
+    /// Being analysed.
+    Running,
+    /// Analysed.
+    Done,
+    /// Cancelled by the user.
+    Cancelled,
+    /// Failed; one sentence.
+    Failed(String),
+}
+
+/// One opened video.
+#[derive(Debug)]
+pub struct VideoEntry {
+    /// The file.
+    pub path: PathBuf,
+    /// Its analysis job while queued or running.
+    pub job: Option<JobHandle>,
+    /// Where the analysis stands.
+    pub status: AnalysisStatus,
+    /// The result, once done (edited in place when a person corrects a jump).
+    pub result: Option<Box<VideoAnalysis>>,
+    /// Phase bands of the result's jumps.
+    pub bands: Vec<PhaseBand>,
+}
+
+impl VideoEntry {
+    /// A video waiting for analysis.
+    pub fn queued(path: PathBuf, job: JobHandle) -> Self {
+        Self {
+            path,
+            job: Some(job),
+            status: AnalysisStatus::Queued,
+            result: None,
+            bands: Vec::new(),
+        }
+    }
+
+    /// File name for labels.
+    pub fn name(&self) -> String {
+        file_name(&self.path)
+    }
+
+    /// Stores a finished job's outcome.
+    pub fn finish(&mut self, outcome: Result<Box<VideoAnalysis>, JobFailure>) {
+        self.job = None;
+        match outcome {
+            Ok(result) => {
+                self.result = Some(result);
+                self.status = AnalysisStatus::Done;
+                self.refresh_bands();
+            }
+            Err(JobFailure::Cancelled) => self.status = AnalysisStatus::Cancelled,
+            Err(JobFailure::Failed(message)) => self.status = AnalysisStatus::Failed(message),
+        }
+    }
+
+    /// Recomputes phase bands after the jumps changed.
+    pub fn refresh_bands(&mut self) {
+        self.bands = self.result.as_ref().map_or_else(Vec::new, |r| {
+            phases::bands(&r.analysis.jumps, clip_end(&r.analysis.signals.t))
+        });
+    }
+
+    /// Whether the analysis is queued or running.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self.status,
+            AnalysisStatus::Queued | AnalysisStatus::Running
+        )
+    }
+}
+
+/// File name of a path for labels (the whole path when it has none).
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Playback position and mode of the video shown.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Playback {
+    /// Displayed frame shown.
+    pub frame: usize,
+    /// Playing rather than paused.
+    pub playing: bool,
+    /// Speed while playing.
+    pub speed: PlaybackSpeed,
+    /// Clip time reached by the play clock (between frames while playing).
+    pub clock_s: f64,
+    /// Selected jump, 0-based.
+    pub selected_jump: usize,
+}
+
+impl Playback {
+    /// Moves to `frame` (clamped to the clip) and aligns the play clock with it.
+    pub fn seek(&mut self, frame: usize, times: &[f64]) {
+        self.frame = frame.min(times.len().saturating_sub(1));
+        self.clock_s = times.get(self.frame).copied().unwrap_or(0.0);
+    }
+
+    /// Advances the play clock by `dt` seconds of wall time; stops at the end. Returns
+    /// whether the shown frame changed.
+    pub fn advance(&mut self, dt: f64, times: &[f64]) -> bool {
+        if !self.playing || times.is_empty() {
+            return false;
+        }
+        self.clock_s += dt * self.speed.factor();
+        // The frame on screen is the last one whose time has come.
+        let frame = times
+            .partition_point(|&t| t <= self.clock_s + 1e-9)
+            .saturating_sub(1);
+        let last = times.len() - 1;
+        if frame >= last {
+            self.playing = false;
+        }
+        let changed = frame.min(last) != self.frame;
+        self.frame = frame.min(last);
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn playback_follows_real_timestamps_and_stops_at_the_end() {
+        let times = [0.0, 0.1, 0.2, 0.35, 0.4];
+        let mut p = Playback::default();
+        p.seek(0, &times);
+        p.playing = true;
+        assert!(!p.advance(0.05, &times));
+        assert!(p.advance(0.06, &times));
+        assert_eq!(p.frame, 1);
+        p.advance(0.2, &times);
+        assert_eq!(p.frame, 2, "at 0.31 s the frame of 0.2 s is still shown");
+        p.advance(1.0, &times);
+        assert_eq!(p.frame, 4);
+        assert!(!p.playing);
+        p.speed = PlaybackSpeed::Quarter;
+        p.seek(0, &times);
+        p.playing = true;
+        p.advance(0.4, &times);
+        assert_eq!(p.frame, 1, "0.4 s at a quarter speed is 0.1 s of clip");
+    }
+}

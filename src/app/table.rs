@@ -1,0 +1,445 @@
+//! The metrics table: one column per jump, one row per metric with its unit, plus quality,
+//! edits and warnings in plain words. Also the same table as tab-separated text.
+
+use egui::{Color32, RichText, Ui, WidgetInfo};
+use egui_extras::{Column, TableBuilder};
+
+use crate::analysis::Jump;
+
+use super::commands::{Command, CommandQueue};
+use super::theme;
+
+/// How one metric is shown: its key in the analysis, a label, a unit, a display scale and
+/// decimals.
+struct MetricFormat {
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    scale: f64,
+    decimals: usize,
+}
+
+const fn metric(
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    scale: f64,
+    decimals: usize,
+) -> MetricFormat {
+    MetricFormat {
+        key,
+        label,
+        unit,
+        scale,
+        decimals,
+    }
+}
+
+/// Metrics in the order a coach reads them; any metric not listed follows with its raw name.
+const METRICS: [MetricFormat; 23] = [
+    metric("jump_height_m", "Jump height", "cm", 100.0, 1),
+    metric("flight_time_s", "Flight time", "ms", 1000.0, 0),
+    metric("takeoff_velocity_m_s", "Takeoff velocity", "m/s", 1.0, 2),
+    metric(
+        "jump_height_velocity_m",
+        "Height from takeoff velocity",
+        "cm",
+        100.0,
+        1,
+    ),
+    metric(
+        "jump_height_difference_m",
+        "Height difference of methods",
+        "cm",
+        100.0,
+        1,
+    ),
+    metric(
+        "ground_contact_time_s",
+        "Ground contact time",
+        "ms",
+        1000.0,
+        0,
+    ),
+    metric("rsi", "Reactive strength index", "", 1.0, 2),
+    metric("rsi_modified", "RSI modified", "m/s", 1.0, 2),
+    metric("time_to_takeoff_s", "Time to takeoff", "ms", 1000.0, 0),
+    metric(
+        "eccentric_duration_s",
+        "Eccentric duration",
+        "ms",
+        1000.0,
+        0,
+    ),
+    metric(
+        "concentric_duration_s",
+        "Concentric duration",
+        "ms",
+        1000.0,
+        0,
+    ),
+    metric(
+        "unweighting_duration_s",
+        "Unweighting duration",
+        "ms",
+        1000.0,
+        0,
+    ),
+    metric("braking_duration_s", "Braking duration", "ms", 1000.0, 0),
+    metric(
+        "countermovement_depth_m",
+        "Countermovement depth",
+        "cm",
+        100.0,
+        1,
+    ),
+    metric(
+        "peak_eccentric_velocity_m_s",
+        "Peak eccentric velocity",
+        "m/s",
+        1.0,
+        2,
+    ),
+    metric(
+        "peak_concentric_velocity_m_s",
+        "Peak concentric velocity",
+        "m/s",
+        1.0,
+        2,
+    ),
+    metric(
+        "hip_angle_lowest_deg",
+        "Hip angle, lowest point",
+        "°",
+        1.0,
+        0,
+    ),
+    metric(
+        "knee_angle_lowest_deg",
+        "Knee angle, lowest point",
+        "°",
+        1.0,
+        0,
+    ),
+    metric(
+        "ankle_angle_lowest_deg",
+        "Ankle angle, lowest point",
+        "°",
+        1.0,
+        0,
+    ),
+    metric("hip_angle_takeoff_deg", "Hip angle, takeoff", "°", 1.0, 0),
+    metric("knee_angle_takeoff_deg", "Knee angle, takeoff", "°", 1.0, 0),
+    metric(
+        "ankle_angle_takeoff_deg",
+        "Ankle angle, takeoff",
+        "°",
+        1.0,
+        0,
+    ),
+    metric("drop_height_m", "Drop height", "cm", 100.0, 1),
+];
+
+/// One row of the table, already formatted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// Row label.
+    pub label: String,
+    /// Unit ("" when none).
+    pub unit: String,
+    /// One cell per jump ("–" when the jump has no value).
+    pub cells: Vec<String>,
+    /// Whether the row is a metric (numbers right-aligned) or a fact (kind, edited…).
+    pub numeric: bool,
+}
+
+const MISSING: &str = "–";
+
+/// The table's rows for these jumps.
+pub fn rows(jumps: &[Jump]) -> Vec<TableRow> {
+    let mut out = vec![
+        TableRow {
+            label: "Kind".into(),
+            unit: String::new(),
+            cells: jumps.iter().map(|j| j.kind.name().to_uppercase()).collect(),
+            numeric: false,
+        },
+        // Right under the kind, so a corrected jump is obvious without scrolling.
+        TableRow {
+            label: "Edited".into(),
+            unit: String::new(),
+            cells: jumps
+                .iter()
+                .map(|j| {
+                    if j.edited {
+                        "edited".to_owned()
+                    } else {
+                        "no".to_owned()
+                    }
+                })
+                .collect(),
+            numeric: false,
+        },
+        TableRow {
+            label: "Takeoff frame".into(),
+            unit: String::new(),
+            cells: jumps.iter().map(|j| j.takeoff_frame.to_string()).collect(),
+            numeric: true,
+        },
+        TableRow {
+            label: "Landing frame".into(),
+            unit: String::new(),
+            cells: jumps.iter().map(|j| j.landing_frame.to_string()).collect(),
+            numeric: true,
+        },
+    ];
+    let present = |key: &str| jumps.iter().any(|j| j.metric(key).is_some());
+    for m in METRICS.iter().filter(|m| present(m.key)) {
+        out.push(TableRow {
+            label: m.label.to_owned(),
+            unit: m.unit.to_owned(),
+            cells: jumps
+                .iter()
+                .map(|j| {
+                    j.metric(m.key).map_or_else(
+                        || MISSING.to_owned(),
+                        |v| format!("{:.*}", m.decimals, v * m.scale),
+                    )
+                })
+                .collect(),
+            numeric: true,
+        });
+    }
+    let mut extra: Vec<&str> = jumps
+        .iter()
+        .flat_map(|j| j.metrics.iter().map(|m| m.name.as_str()))
+        .filter(|name| METRICS.iter().all(|m| m.key != *name))
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    for name in extra {
+        out.push(TableRow {
+            label: name.to_owned(),
+            unit: String::new(),
+            cells: jumps
+                .iter()
+                .map(|j| {
+                    j.metric(name)
+                        .map_or_else(|| MISSING.to_owned(), |v| format!("{v:.3}"))
+                })
+                .collect(),
+            numeric: true,
+        });
+    }
+    out.push(TableRow {
+        label: "Quality".into(),
+        unit: "0–1".into(),
+        cells: jumps
+            .iter()
+            .map(|j| format!("{:.2}", j.quality.score))
+            .collect(),
+        numeric: true,
+    });
+    out.push(TableRow {
+        label: "Warnings".into(),
+        unit: String::new(),
+        cells: jumps
+            .iter()
+            .map(|j| j.quality.warnings.len().to_string())
+            .collect(),
+        numeric: true,
+    });
+    out
+}
+
+/// The table as tab-separated text with a header row, for spreadsheets.
+pub fn to_tsv(jumps: &[Jump]) -> String {
+    let mut text = String::from("Metric\tUnit");
+    for j in jumps {
+        text.push_str("\tJump ");
+        text.push_str(&j.index.to_string());
+    }
+    text.push('\n');
+    for row in rows(jumps) {
+        text.push_str(&row.label);
+        text.push('\t');
+        text.push_str(&row.unit);
+        for cell in &row.cells {
+            text.push('\t');
+            text.push_str(cell);
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// Draws the table and the warnings under it.
+pub fn show(ui: &mut Ui, jumps: &[Jump], selected: usize, commands: &mut CommandQueue) {
+    let rows = rows(jumps);
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let height = row_height * (rows.len() as f32 + 1.0) + 8.0;
+    egui::ScrollArea::horizontal()
+        .id_salt("metrics-table-scroll")
+        .show(ui, |ui| {
+            // Tighter columns so six jumps fit beside the labels.
+            ui.spacing_mut().item_spacing.x = 4.0;
+            TableBuilder::new(ui)
+                .id_salt("metrics-table")
+                .striped(true)
+                .vscroll(false)
+                .min_scrolled_height(height)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::initial(172.0).at_least(110.0).clip(true).resizable(true))
+                .column(Column::exact(34.0))
+                .columns(Column::initial(56.0).at_least(48.0), jumps.len())
+                .header(row_height + 2.0, |mut header| {
+                    header.col(|ui| {
+                        ui.strong("Metric");
+                    });
+                    header.col(|ui| {
+                        ui.strong("Unit");
+                    });
+                    for (j, jump) in jumps.iter().enumerate() {
+                        header.col(|ui| {
+                            let mut text = RichText::new(format!("Jump {}", jump.index)).strong();
+                            if jump.edited {
+                                text = text.color(theme::EDITED);
+                            }
+                            let response = ui
+                                .selectable_label(j == selected, text)
+                                .on_hover_text(if jump.edited {
+                                    "Takeoff or landing was corrected by hand. Click to select this jump."
+                                } else {
+                                    "Click to select this jump."
+                                });
+                            if response.clicked() {
+                                commands.push(Command::SelectJump(j));
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, rows.len(), |mut table_row| {
+                        let Some(row) = rows.get(table_row.index()) else { return };
+                        table_row.col(|ui| {
+                            ui.label(&row.label);
+                        });
+                        table_row.col(|ui| {
+                            ui.label(RichText::new(&row.unit).weak());
+                        });
+                        for (j, cell) in row.cells.iter().enumerate() {
+                            table_row.col(|ui| {
+                                cell_ui(ui, row, j, cell, jumps.get(j).is_some_and(|x| x.edited));
+                            });
+                        }
+                    });
+                });
+        });
+    warnings_ui(ui, jumps);
+}
+
+fn cell_ui(ui: &mut Ui, row: &TableRow, jump: usize, cell: &str, edited: bool) {
+    let mut text = RichText::new(cell);
+    if row.numeric {
+        text = text.monospace();
+    }
+    if row.label == "Edited" && edited {
+        text = text.color(theme::EDITED).strong();
+    }
+    let layout = if row.numeric {
+        egui::Layout::right_to_left(egui::Align::Center)
+    } else {
+        egui::Layout::left_to_right(egui::Align::Center)
+    };
+    ui.with_layout(layout, |ui| {
+        let response = ui.label(text);
+        // Screen readers (and UI tests) read "Jump height, jump 1" = "34.2 cm".
+        let name = format!("{}, jump {}", row.label, jump + 1);
+        let value = if row.unit.is_empty() || cell == MISSING {
+            cell.to_owned()
+        } else {
+            format!("{cell} {}", row.unit)
+        };
+        response.widget_info(|| WidgetInfo {
+            current_text_value: Some(value.clone()),
+            ..WidgetInfo::labeled(egui::Role::Cell, true, &name)
+        });
+    });
+}
+
+fn warnings_ui(ui: &mut Ui, jumps: &[Jump]) {
+    let count: usize = jumps.iter().map(|j| j.quality.warnings.len()).sum();
+    if count == 0 {
+        return;
+    }
+    ui.add_space(4.0);
+    egui::CollapsingHeader::new(format!("Warnings ({count})"))
+        .id_salt("jump-warnings")
+        .default_open(false)
+        .show(ui, |ui| {
+            for j in jumps {
+                for w in &j.quality.warnings {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            RichText::new(format!("Jump {}:", j.index))
+                                .strong()
+                                .color(Color32::from_rgb(230, 170, 60)),
+                        );
+                        ui.label(w);
+                    });
+                }
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{JumpKind, Metric, Quality};
+
+    fn jump(index: usize, height: Option<f64>, edited: bool) -> Jump {
+        Jump {
+            index,
+            kind: JumpKind::Cmj,
+            takeoff_frame: 10 * index,
+            landing_frame: 10 * index + 8,
+            events: Vec::new(),
+            metrics: height
+                .map(|h| Metric {
+                    name: "jump_height_m".into(),
+                    value: h,
+                })
+                .into_iter()
+                .collect(),
+            quality: Quality {
+                score: 0.8,
+                warnings: vec!["Filmed at 30 fps".into()],
+            },
+            edited,
+        }
+    }
+
+    #[test]
+    fn rows_format_units_and_missing_values() {
+        let r = rows(&[jump(1, Some(0.3456), false), jump(2, None, true)]);
+        let height = r.iter().find(|r| r.label == "Jump height").unwrap();
+        assert_eq!(height.unit, "cm");
+        assert_eq!(height.cells, ["34.6", MISSING]);
+        let edited = r.iter().find(|r| r.label == "Edited").unwrap();
+        assert_eq!(edited.cells, ["no", "edited"]);
+        assert!(
+            r.iter().all(|r| r.label != "Flight time"),
+            "absent metrics get no row"
+        );
+    }
+
+    #[test]
+    fn tsv_has_a_header_and_one_line_per_row() {
+        let jumps = [jump(1, Some(0.3), false)];
+        let tsv = to_tsv(&jumps);
+        let lines: Vec<&str> = tsv.lines().collect();
+        assert_eq!(lines[0], "Metric\tUnit\tJump 1");
+        assert!(lines.contains(&"Jump height\tcm\t30.0"));
+        assert_eq!(lines.len(), rows(&jumps).len() + 1);
+    }
+}

@@ -1,0 +1,721 @@
+//! Preview frames for the desktop viewer: small upright RGBA pictures decoded on a background
+//! thread.
+//!
+//! A jump clip is short, so the whole clip is normally decoded once at preview size and kept
+//! in memory ([`PreviewMode::Resident`]): stepping and scrubbing are then free. When the clip
+//! would not fit the memory budget, frames are decoded on demand ([`PreviewMode::Seeking`]):
+//! a keyframe seek plus decoding forward to the wanted frame, a small LRU cache, and the next
+//! few frames prefetched so stepping forward stays instant.
+//!
+//! Nothing here knows about the UI: the caller passes a `notify` callback (the app uses it to
+//! request a repaint) and polls [`PreviewSource::frame`] each time it draws.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use ffmpeg_next::{Rational, codec, color, format, frame, software};
+
+use super::frame::{Affine, ColourMatrix, Frame, Rotation};
+use super::probe::{open_input, packet_is_hidden, stream_rotation, video_stream_index};
+use super::{DecodeOptions, VideoDecoder, VideoError, VideoInfo, probe};
+
+/// Longest side of a preview picture in pixels.
+pub const DEFAULT_MAX_SIDE: u32 = 720;
+/// Memory the resident mode may use for one clip's preview frames.
+pub const DEFAULT_BUDGET_BYTES: usize = 600 * 1024 * 1024;
+/// Frames decoded past the one asked for in seeking mode (stepping forward stays instant).
+const PREFETCH_FRAMES: usize = 8;
+/// Frames the seeking mode keeps; far fewer than the budget allows, the cache only has to
+/// cover the neighbourhood of the playhead.
+const SEEK_CACHE_FRAMES: usize = 48;
+/// A wanted frame this far ahead of the decoder is reached by decoding forward, not seeking.
+const FORWARD_DECODE_LIMIT: usize = 48;
+/// The decoder gives up on a stream after this many rejected packets or pictures.
+const MAX_CORRUPT: usize = 1000;
+/// Shortest interval between two progress notifications while decoding the whole clip.
+const NOTIFY_INTERVAL: Duration = Duration::from_millis(40);
+
+/// How previews are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreviewOptions {
+    /// Longest side of a preview picture in pixels.
+    pub max_side: u32,
+    /// Memory the whole clip may take at preview size to be kept resident.
+    pub budget_bytes: usize,
+}
+
+impl Default for PreviewOptions {
+    fn default() -> Self {
+        Self {
+            max_side: DEFAULT_MAX_SIDE,
+            budget_bytes: DEFAULT_BUDGET_BYTES,
+        }
+    }
+}
+
+/// Whether the clip is held in memory or decoded on demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreviewMode {
+    /// Every frame decoded once and kept.
+    Resident,
+    /// Frames decoded on demand with a keyframe seek, an LRU cache and prefetch.
+    Seeking,
+}
+
+/// One upright preview picture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewFrame {
+    /// Displayed frame index.
+    pub index: usize,
+    /// Presentation time in seconds from the first displayed frame.
+    pub time_s: f64,
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// `width × height` RGBA pixels, row by row, alpha always 255.
+    pub rgba: Vec<u8>,
+}
+
+/// What the preview thread is doing.
+#[derive(Debug, Clone)]
+pub enum PreviewStatus {
+    /// Reading the file's structure.
+    Opening,
+    /// Decoding the whole clip (resident mode).
+    Decoding {
+        /// Frames decoded so far.
+        done: usize,
+        /// Frames in the clip.
+        total: usize,
+    },
+    /// Every frame can be shown (resident: all decoded; seeking: ready to seek).
+    Ready,
+    /// The clip cannot be previewed.
+    Failed(VideoError),
+}
+
+/// Facts fixed once the clip is open.
+#[derive(Debug, Clone)]
+pub struct PreviewLayout {
+    /// The probed video.
+    pub info: VideoInfo,
+    /// Preview width in pixels.
+    pub width: usize,
+    /// Preview height in pixels.
+    pub height: usize,
+    /// Resident or seeking.
+    pub mode: PreviewMode,
+}
+
+/// Preview pictures of one clip, decoded on a background thread.
+pub struct PreviewSource {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for PreviewSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreviewSource").finish_non_exhaustive()
+    }
+}
+
+struct Shared {
+    state: Mutex<State>,
+    wake: Condvar,
+    stop: AtomicBool,
+    notify: Box<dyn Fn() + Send + Sync>,
+}
+
+#[derive(Default)]
+struct State {
+    status: Option<PreviewStatus>,
+    layout: Option<PreviewLayout>,
+    /// Presentation time of each displayed frame known so far.
+    times: Vec<f64>,
+    /// Resident mode: every frame decoded so far, by index.
+    resident: Vec<Arc<PreviewFrame>>,
+    /// Seeking mode: recently decoded frames, least recently used first.
+    cache: VecDeque<Arc<PreviewFrame>>,
+    /// Seeking mode: the frame the viewer asked for last.
+    wanted: Option<usize>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic on the preview thread must not take the viewer down with it.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
+
+impl PreviewSource {
+    /// Starts previewing `path` on a new thread. `notify` is called whenever new frames or a
+    /// new status can be shown.
+    ///
+    /// # Errors
+    /// Only if the thread cannot start; problems with the file arrive as
+    /// [`PreviewStatus::Failed`].
+    pub fn open(
+        path: &Path,
+        options: PreviewOptions,
+        notify: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Self, VideoError> {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                status: Some(PreviewStatus::Opening),
+                ..State::default()
+            }),
+            wake: Condvar::new(),
+            stop: AtomicBool::new(false),
+            notify: Box::new(notify),
+        });
+        let worker_shared = Arc::clone(&shared);
+        let owned = path.to_path_buf();
+        let thread = std::thread::Builder::new()
+            .name("hangtime-preview".into())
+            .spawn(move || {
+                let result = run(&owned, options, &worker_shared);
+                if let Err(e) = result {
+                    worker_shared.lock().status = Some(PreviewStatus::Failed(e));
+                }
+                (worker_shared.notify)();
+            })
+            .map_err(|e| VideoError::Decode {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    /// What the preview thread is doing now.
+    pub fn status(&self) -> PreviewStatus {
+        self.shared
+            .lock()
+            .status
+            .clone()
+            .unwrap_or(PreviewStatus::Opening)
+    }
+
+    /// Sizes and mode, once the clip is open.
+    pub fn layout(&self) -> Option<PreviewLayout> {
+        self.shared.lock().layout.clone()
+    }
+
+    /// Presentation times of the displayed frames known so far (all of them once ready).
+    pub fn times(&self) -> Vec<f64> {
+        self.shared.lock().times.clone()
+    }
+
+    /// The frame `index` if it is decoded; in seeking mode this also asks for it, so it
+    /// arrives shortly (poll again after `notify`).
+    pub fn frame(&self, index: usize) -> Option<Arc<PreviewFrame>> {
+        let mut state = self.shared.lock();
+        if let Some(f) = state.resident.get(index) {
+            return Some(Arc::clone(f));
+        }
+        if let Some(pos) = state.cache.iter().position(|f| f.index == index) {
+            let f = state.cache.remove(pos)?;
+            state.cache.push_back(Arc::clone(&f));
+            return Some(f);
+        }
+        if matches!(
+            state.layout.as_ref().map(|l| l.mode),
+            Some(PreviewMode::Seeking)
+        ) {
+            state.wanted = Some(index);
+            self.shared.wake.notify_all();
+        }
+        None
+    }
+
+    /// The decoded frame closest to `index` from below (or the first one), to show while
+    /// the exact frame is still being decoded.
+    pub fn nearest(&self, index: usize) -> Option<Arc<PreviewFrame>> {
+        let state = self.shared.lock();
+        if let Some(last) = state
+            .resident
+            .get(index.min(state.resident.len().saturating_sub(1)))
+        {
+            return Some(Arc::clone(last));
+        }
+        state
+            .cache
+            .iter()
+            .filter(|f| f.index <= index)
+            .max_by_key(|f| f.index)
+            .or_else(|| state.cache.iter().min_by_key(|f| f.index))
+            .cloned()
+    }
+}
+
+impl Drop for PreviewSource {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Relaxed);
+        self.shared.wake.notify_all();
+        if let Some(thread) = self.thread.take() {
+            // The thread checks the stop flag between frames, so this returns quickly.
+            thread.join().ok();
+        }
+    }
+}
+
+/// Preview size for a displayed size: the long side at most `max_side`, never enlarged.
+pub fn preview_size(width: u32, height: u32, max_side: u32) -> (usize, usize) {
+    let long = width.max(height).max(1);
+    let scale = (f64::from(max_side.max(1)) / f64::from(long)).min(1.0);
+    let w = (f64::from(width) * scale).round().max(1.0) as usize;
+    let h = (f64::from(height) * scale).round().max(1.0) as usize;
+    (w, h)
+}
+
+/// Map from preview pixels to displayed pixels, pixel centres aligned.
+fn preview_map(info: &VideoInfo, width: usize, height: usize) -> Affine {
+    let sx = info.width as f32 / width.max(1) as f32;
+    let sy = info.height as f32 / height.max(1) as f32;
+    // Uniform scale up to rounding: the aspect ratio is kept when sizing.
+    let s = f32::midpoint(sx, sy);
+    let offset = 0.5 * s - 0.5;
+    Affine::scale_translate(s, offset, offset)
+}
+
+fn sample(frame: &Frame, map: &Affine, width: usize, height: usize) -> PreviewFrame {
+    let mut rgba = vec![0u8; width * height * 4];
+    frame.image().sample_rgba(map, width, height, &mut rgba);
+    PreviewFrame {
+        index: frame.index,
+        time_s: frame.time_s,
+        width,
+        height,
+        rgba,
+    }
+}
+
+fn run(path: &Path, options: PreviewOptions, shared: &Shared) -> Result<(), VideoError> {
+    let info = probe(path)?;
+    let (width, height) = preview_size(info.width, info.height, options.max_side);
+    let frame_bytes = width * height * 4;
+    let mode = if info.frames.saturating_mul(frame_bytes) <= options.budget_bytes {
+        PreviewMode::Resident
+    } else {
+        PreviewMode::Seeking
+    };
+    let map = preview_map(&info, width, height);
+    let total = info.frames;
+    {
+        let mut state = shared.lock();
+        state.layout = Some(PreviewLayout {
+            info,
+            width,
+            height,
+            mode,
+        });
+        state.status = Some(PreviewStatus::Decoding { done: 0, total });
+    }
+    (shared.notify)();
+    match mode {
+        PreviewMode::Resident => run_resident(path, &map, (width, height), total, shared),
+        PreviewMode::Seeking => run_seeking(path, &map, (width, height), shared),
+    }
+}
+
+fn run_resident(
+    path: &Path,
+    map: &Affine,
+    (width, height): (usize, usize),
+    total: usize,
+    shared: &Shared,
+) -> Result<(), VideoError> {
+    let mut decoder = VideoDecoder::open(path, DecodeOptions::default())?;
+    let mut last_notify: Option<Instant> = None;
+    while let Some(frame) = decoder.next_frame()? {
+        if shared.stopped() {
+            return Ok(());
+        }
+        let picture = Arc::new(sample(&frame, map, width, height));
+        {
+            let mut state = shared.lock();
+            state.times.push(frame.time_s);
+            state.resident.push(picture);
+            let done = state.resident.len();
+            state.status = Some(PreviewStatus::Decoding {
+                done,
+                total: total.max(done),
+            });
+        }
+        if last_notify.is_none_or(|t| t.elapsed() >= NOTIFY_INTERVAL) {
+            last_notify = Some(Instant::now());
+            (shared.notify)();
+        }
+    }
+    let mut state = shared.lock();
+    if state.resident.is_empty() {
+        return Err(VideoError::NoFrames(path.to_path_buf()));
+    }
+    state.status = Some(PreviewStatus::Ready);
+    Ok(())
+}
+
+fn run_seeking(
+    path: &Path,
+    map: &Affine,
+    size: (usize, usize),
+    shared: &Shared,
+) -> Result<(), VideoError> {
+    let mut decoder = SeekingDecoder::open(path)?;
+    {
+        let mut state = shared.lock();
+        state.times.clone_from(&decoder.times);
+        state.status = Some(PreviewStatus::Ready);
+        // Show the first frame straight away.
+        state.wanted.get_or_insert(0);
+    }
+    (shared.notify)();
+    let mut served: Option<usize> = None;
+    loop {
+        let target = {
+            let mut state = shared.lock();
+            loop {
+                if shared.stopped() {
+                    return Ok(());
+                }
+                match state.wanted {
+                    Some(w) if Some(w) != served => break w,
+                    _ => {
+                        state = match shared.wake.wait_timeout(state, Duration::from_millis(200)) {
+                            Ok((guard, _)) => guard,
+                            Err(poisoned) => poisoned.into_inner().0,
+                        };
+                    }
+                }
+            }
+        };
+        served = Some(target);
+        serve(&mut decoder, target, map, size, shared)?;
+    }
+}
+
+/// Decodes `target` (unless cached) and then prefetches the frames after it, giving way as
+/// soon as the viewer wants another frame.
+fn serve(
+    decoder: &mut SeekingDecoder,
+    target: usize,
+    map: &Affine,
+    (width, height): (usize, usize),
+    shared: &Shared,
+) -> Result<(), VideoError> {
+    let last = decoder.times.len().saturating_sub(1);
+    let target = target.min(last);
+    for wanted in target..=(target + PREFETCH_FRAMES).min(last) {
+        if shared.stopped() {
+            return Ok(());
+        }
+        {
+            let state = shared.lock();
+            if wanted != target && state.wanted != Some(target) {
+                // The viewer moved on; serve the new request first.
+                return Ok(());
+            }
+            if state.cache.iter().any(|f| f.index == wanted) {
+                continue;
+            }
+        }
+        let Some(frame) = decoder.decode_at(wanted)? else {
+            return Ok(());
+        };
+        let picture = Arc::new(sample(&frame, map, width, height));
+        {
+            let mut state = shared.lock();
+            state.cache.retain(|f| f.index != picture.index);
+            state.cache.push_back(picture);
+            while state.cache.len() > SEEK_CACHE_FRAMES {
+                state.cache.pop_front();
+            }
+        }
+        if wanted == target {
+            (shared.notify)();
+        }
+    }
+    Ok(())
+}
+
+/// A decoder that can jump to any displayed frame: keyframe seek, then decode forward.
+struct SeekingDecoder {
+    path: PathBuf,
+    input: format::context::Input,
+    stream_index: usize,
+    decoder: ffmpeg_next::decoder::Video,
+    time_base: Rational,
+    rotation: Rotation,
+    /// Sorted presentation timestamps of the displayed frames; a frame's index is its
+    /// position here (the same numbering as the streaming decoder's).
+    pts: Vec<i64>,
+    times: Vec<f64>,
+    normaliser: Option<software::scaling::Context>,
+    /// Index of the next frame the decoder will deliver, when known.
+    position: Option<usize>,
+    flushed: bool,
+    corrupt: usize,
+}
+
+impl SeekingDecoder {
+    fn open(path: &Path) -> Result<Self, VideoError> {
+        let (pts, time_base) = displayed_pts(path)?;
+        let Some(&first) = pts.first() else {
+            return Err(VideoError::NoFrames(path.to_path_buf()));
+        };
+        let tb = f64::from(time_base);
+        let times = pts.iter().map(|&p| (p - first) as f64 * tb).collect();
+        let input = open_input(path)?;
+        let stream_index = video_stream_index(&input, path)?;
+        let stream = input
+            .stream(stream_index)
+            .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
+        let rotation = stream_rotation(&stream);
+        let decode_err = |e: ffmpeg_next::Error| VideoError::Decode {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let ctx = codec::Context::from_parameters(stream.parameters()).map_err(decode_err)?;
+        let codec_name = format!("{:?}", ctx.id()).to_lowercase();
+        let decoder = ctx
+            .decoder()
+            .video()
+            .map_err(|_| VideoError::UnsupportedCodec {
+                codec: codec_name,
+                path: path.to_path_buf(),
+            })?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            input,
+            stream_index,
+            decoder,
+            time_base,
+            rotation,
+            pts,
+            times,
+            normaliser: None,
+            position: Some(0),
+            flushed: false,
+            corrupt: 0,
+        })
+    }
+
+    /// The displayed frame `index`, or the first one after it when it cannot be decoded.
+    fn decode_at(&mut self, index: usize) -> Result<Option<Frame>, VideoError> {
+        let ahead = self
+            .position
+            .filter(|&p| p <= index && index - p <= FORWARD_DECODE_LIMIT);
+        if ahead.is_none() {
+            self.seek(index)?;
+        }
+        while let Some((found, picture)) = self.next_picture()? {
+            if found >= index {
+                return self.make_frame(found, picture).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn seek(&mut self, index: usize) -> Result<(), VideoError> {
+        let Some(&pts) = self.pts.get(index) else {
+            return Ok(());
+        };
+        // Without a stream index FFmpeg takes the timestamp in microseconds; the range
+        // `..ts` (FFmpeg reads it as the largest allowed timestamp) makes it land on the keyframe
+        // at or before the frame.
+        let micros = (pts as f64 * f64::from(self.time_base) * 1e6).floor() as i64;
+        self.input
+            .seek(micros, ..micros)
+            .map_err(|e| VideoError::Decode {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            })?;
+        self.decoder.flush();
+        self.flushed = false;
+        self.position = None;
+        Ok(())
+    }
+
+    /// The next decoded picture with its displayed index (pictures the edit list hides are
+    /// skipped).
+    fn next_picture(&mut self) -> Result<Option<(usize, frame::Video)>, VideoError> {
+        let mut picture = frame::Video::empty();
+        loop {
+            match self.decoder.receive_frame(&mut picture) {
+                Ok(()) => {
+                    let pts = picture.timestamp().or(picture.pts());
+                    if let Some(index) = pts.and_then(|p| self.pts.binary_search(&p).ok()) {
+                        self.position = Some(index + 1);
+                        return Ok(Some((index, picture)));
+                    }
+                }
+                Err(ffmpeg_next::Error::Eof) => {
+                    self.position = None;
+                    return Ok(None);
+                }
+                Err(ffmpeg_next::Error::Other { errno })
+                    if errno == ffmpeg_next::util::error::EAGAIN => {}
+                Err(e) => {
+                    self.corrupt += 1;
+                    if self.corrupt > MAX_CORRUPT {
+                        return Err(VideoError::Decode {
+                            path: self.path.clone(),
+                            reason: e.to_string(),
+                        });
+                    }
+                }
+            }
+            if self.flushed {
+                // Drained after the end of the file.
+                self.position = None;
+                return Ok(None);
+            }
+            self.feed();
+        }
+    }
+
+    fn feed(&mut self) {
+        let mut packet = codec::packet::Packet::empty();
+        loop {
+            match packet.read(&mut self.input) {
+                Ok(()) if packet.stream() == self.stream_index => {
+                    if self.decoder.send_packet(&packet).is_err() {
+                        self.corrupt += 1;
+                    }
+                    return;
+                }
+                Ok(()) => {}
+                Err(ffmpeg_next::Error::InvalidData) => self.corrupt += 1,
+                Err(_) => break,
+            }
+        }
+        // The end: let the decoder hand out the pictures it still holds.
+        self.decoder.send_eof().ok();
+        self.flushed = true;
+    }
+
+    fn make_frame(&mut self, index: usize, picture: frame::Video) -> Result<Frame, VideoError> {
+        let matrix = colour_matrix(&picture);
+        let picture = self.normalise_format(picture)?;
+        Ok(Frame {
+            index,
+            time_s: self.times.get(index).copied().unwrap_or(0.0),
+            picture,
+            rotation: self.rotation,
+            matrix,
+        })
+    }
+
+    /// Converts anything that is not 8-bit 4:2:0 so the sampler sees one layout.
+    fn normalise_format(&mut self, picture: frame::Video) -> Result<frame::Video, VideoError> {
+        use format::Pixel;
+        if matches!(picture.format(), Pixel::YUV420P | Pixel::YUVJ420P) {
+            return Ok(picture);
+        }
+        let (w, h) = (picture.width(), picture.height());
+        let path = self.path.clone();
+        let err = move |e: ffmpeg_next::Error| VideoError::Decode {
+            path: path.clone(),
+            reason: e.to_string(),
+        };
+        let scaler = match &mut self.normaliser {
+            Some(s)
+                if s.input().width == w
+                    && s.input().height == h
+                    && s.input().format == picture.format() =>
+            {
+                s
+            }
+            slot => slot.insert(
+                software::scaling::Context::get(
+                    picture.format(),
+                    w,
+                    h,
+                    Pixel::YUV420P,
+                    w,
+                    h,
+                    software::scaling::Flags::BILINEAR,
+                )
+                .map_err(&err)?,
+            ),
+        };
+        let mut out = frame::Video::empty();
+        scaler.run(&picture, &mut out).map_err(&err)?;
+        Ok(out)
+    }
+}
+
+/// Sorted presentation timestamps of the displayed frames and the stream's time base,
+/// measured from the packets exactly as [`probe`] counts frames.
+fn displayed_pts(path: &Path) -> Result<(Vec<i64>, Rational), VideoError> {
+    let mut input = open_input(path)?;
+    let index = video_stream_index(&input, path)?;
+    let time_base = input
+        .stream(index)
+        .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?
+        .time_base();
+    let mut pts = Vec::new();
+    let mut packet = codec::packet::Packet::empty();
+    loop {
+        match packet.read(&mut input) {
+            Ok(()) => {}
+            Err(ffmpeg_next::Error::InvalidData) => continue,
+            Err(_) => break,
+        }
+        if packet.stream() != index {
+            continue;
+        }
+        if let Some(p) = packet
+            .pts()
+            .or(packet.dts())
+            .filter(|_| !packet_is_hidden(&packet))
+        {
+            pts.push(p);
+        }
+    }
+    pts.sort_unstable();
+    pts.dedup();
+    Ok((pts, time_base))
+}
+
+/// The picture's YUV→RGB matrix (the same rule the streaming decoder applies).
+fn colour_matrix(picture: &frame::Video) -> ColourMatrix {
+    let full =
+        picture.color_range() == color::Range::JPEG || picture.format() == format::Pixel::YUVJ420P;
+    let hd = matches!(picture.color_space(), color::Space::BT709)
+        || (picture.color_space() == color::Space::Unspecified
+            && picture.height() >= 720
+            && picture.width() >= 720);
+    match (hd, full) {
+        (true, true) => ColourMatrix::Bt709Full,
+        (true, false) => ColourMatrix::Bt709Limited,
+        (false, true) => ColourMatrix::Bt601Full,
+        (false, false) => ColourMatrix::Bt601Limited,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_keeps_aspect_and_never_enlarges() {
+        assert_eq!(preview_size(1280, 720, 720), (720, 405));
+        assert_eq!(preview_size(720, 1280, 720), (405, 720));
+        assert_eq!(preview_size(320, 240, 720), (320, 240));
+        assert_eq!(preview_size(0, 0, 720), (1, 1));
+    }
+}

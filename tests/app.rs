@@ -1,0 +1,303 @@
+//! The desktop app driven headless with `egui_kittest`, through accessible names as a screen
+//! reader (or a person) finds things: open a clip, wait for the analysis, read the table,
+//! step frames, drag a takeoff marker, export, cancel, and a file that is not a video.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    reason = "a test fails loudly and reads as one story"
+)]
+#![cfg(feature = "app")]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use hangtime::app::{AnalysisStatus, AppConfig, Command, HangtimeApp, Settings, ToastKind};
+
+const CLIP: &str = "cmj_side_multi6_29fps.mp4";
+/// A debug build on two cores analyses the clip in well under this.
+const ANALYSIS_TIMEOUT: Duration = Duration::from_mins(10);
+
+fn harness(videos: Vec<std::path::PathBuf>) -> Harness<'static, HangtimeApp> {
+    Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            HangtimeApp::new(
+                cc,
+                AppConfig {
+                    videos,
+                    // Fixed settings: whatever a developer saved must not change the test.
+                    settings: Some(Settings::default()),
+                    ..AppConfig::default()
+                },
+            )
+        })
+}
+
+/// Steps the UI in real time until `done` holds.
+fn step_until(
+    harness: &mut Harness<'_, HangtimeApp>,
+    what: &str,
+    timeout: Duration,
+    done: impl Fn(&HangtimeApp) -> bool,
+) {
+    let started = Instant::now();
+    while !done(harness.state()) {
+        assert!(
+            started.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.step();
+}
+
+fn analysed(app: &HangtimeApp) -> bool {
+    app.current_entry()
+        .is_some_and(|e| e.status == AnalysisStatus::Done)
+}
+
+fn value_of(harness: &Harness<'_, HangtimeApp>, label: &str) -> String {
+    harness.get_by_label(label).value().unwrap_or_default()
+}
+
+fn press(harness: &mut Harness<'_, HangtimeApp>, modifiers: Modifiers, key: Key) {
+    harness.key_press_modifiers(modifiers, key);
+    harness.step();
+}
+
+#[test]
+fn welcome_screen_is_fully_labelled() {
+    let mut harness = harness(Vec::new());
+    harness.step();
+    harness.get_by_label("Open video…");
+    harness.get_by_label("File");
+    harness.check_accessibility();
+}
+
+#[test]
+fn clip_is_analysed_stepped_corrected_and_exported() {
+    let Some(clip) = common::shared_video(CLIP) else {
+        return;
+    };
+    let mut harness = harness(vec![clip]);
+    step_until(&mut harness, "the analysis", ANALYSIS_TIMEOUT, analysed);
+    harness.check_accessibility();
+
+    // The table reads as "Jump height, jump 1" = "50.9 cm".
+    let height = value_of(&harness, "Jump height, jump 1");
+    let cm: f64 = height
+        .strip_suffix(" cm")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("jump height cell reads {height:?}"));
+    assert!((20.0..80.0).contains(&cm), "jump height {cm} cm");
+    let expected = harness.state().current_analysis().unwrap().analysis.jumps[0]
+        .metric("jump_height_m")
+        .unwrap();
+    assert!(
+        (cm - expected * 100.0).abs() < 0.051,
+        "table shows {cm}, analysis has {expected}"
+    );
+    assert_eq!(value_of(&harness, "Edited, jump 1"), "no");
+
+    // Keyboard stepping, checked on the frame label.
+    press(&mut harness, Modifiers::NONE, Key::Home);
+    for _ in 0..3 {
+        press(&mut harness, Modifiers::NONE, Key::ArrowRight);
+    }
+    assert_eq!(harness.state().playback().frame, 3);
+    harness.get_by_label_contains("Frame 3 of 343");
+    press(&mut harness, Modifiers::SHIFT, Key::ArrowRight);
+    harness.get_by_label_contains("Frame 13 of 343");
+    press(&mut harness, Modifiers::NONE, Key::ArrowLeft);
+    harness.get_by_label_contains("Frame 12 of 343");
+    press(&mut harness, Modifiers::NONE, Key::T);
+    let takeoff_frame = harness.state().current_analysis().unwrap().analysis.jumps[0].takeoff_frame;
+    assert_eq!(harness.state().playback().frame, takeoff_frame);
+
+    // Drag the takeoff marker of jump 1 a little to the left.
+    let before = harness.state().current_analysis().unwrap().analysis.jumps[0]
+        .event("takeoff")
+        .unwrap();
+    let marker = harness
+        .get_by_label("Takeoff marker, jump 1")
+        .rect()
+        .center();
+    harness.hover_at(marker);
+    harness.step();
+    harness.drag_at(marker);
+    harness.step();
+    for dx in [-4.0, -8.0, -12.0] {
+        harness.hover_at(marker + vec2(dx, 0.0));
+        harness.step();
+    }
+    harness.drop_at(marker + vec2(-12.0, 0.0));
+    harness.step();
+    harness.step();
+    let jump = &harness.state().current_analysis().unwrap().analysis.jumps[0];
+    assert!(jump.edited, "dragging the marker edits the jump");
+    let after = jump.event("takeoff").unwrap();
+    assert!(
+        after < before - 0.01,
+        "takeoff moved earlier: {before} → {after}"
+    );
+    assert_eq!(value_of(&harness, "Edited, jump 1"), "edited");
+    assert_ne!(
+        value_of(&harness, "Flight time, jump 1"),
+        "",
+        "metrics recomputed"
+    );
+
+    // Export to a path chosen by the test (never a dialog).
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("jumps.csv");
+    let json_path = dir.path().join("report.json");
+    harness
+        .state_mut()
+        .push_command(Command::ExportCsv(Some(csv_path.clone())));
+    harness
+        .state_mut()
+        .push_command(Command::ExportJson(Some(json_path.clone())));
+    harness.step();
+    harness.step();
+    let csv = std::fs::read_to_string(&csv_path).expect("the CSV was written");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert_eq!(first[column("jump")], "1");
+    assert_eq!(first[column("edited")], "true");
+    let exported_height: f64 = first[column("jump_height_m")].parse().unwrap();
+    let now = harness.state().current_analysis().unwrap().analysis.jumps[0]
+        .metric("jump_height_m")
+        .unwrap();
+    assert!(
+        (exported_height - now).abs() < 1e-3,
+        "CSV has the edited height"
+    );
+    assert_eq!(
+        csv.lines().count(),
+        1 + harness
+            .state()
+            .current_analysis()
+            .unwrap()
+            .analysis
+            .jumps
+            .len()
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert_eq!(json["results"][0]["jumps"][0]["edited"], true);
+    let saved = harness
+        .state()
+        .toasts()
+        .iter()
+        .filter(|t| t.kind == ToastKind::Success && t.text.starts_with("Saved"))
+        .count();
+    assert_eq!(saved, 2, "each export is confirmed");
+    harness.get_by_label_contains("Saved the metrics CSV to");
+
+    // The overlay video is written by a background job while the UI keeps running.
+    let video_path = dir.path().join("overlay.mp4");
+    harness
+        .state_mut()
+        .push_command(Command::ExportOverlay(Some(video_path.clone())));
+    harness.step();
+    assert!(
+        harness.state().overlay_export().is_some(),
+        "the export runs"
+    );
+    step_until(
+        &mut harness,
+        "the overlay export",
+        ANALYSIS_TIMEOUT,
+        |app| app.overlay_export().is_none(),
+    );
+    harness.get_by_label_contains("Saved the overlay video to");
+    let probe = hangtime::video::probe(&video_path).expect("the overlay video reads back");
+    assert_eq!(probe.frames, 343);
+    assert!(probe.width.max(probe.height) <= 720);
+}
+
+#[test]
+fn cancel_stops_quickly_and_the_tracker_is_reused() {
+    let Some(clip) = common::shared_video(CLIP) else {
+        return;
+    };
+    let mut harness = harness(vec![clip.clone()]);
+    step_until(&mut harness, "some progress", ANALYSIS_TIMEOUT, |app| {
+        app.current_entry()
+            .and_then(|e| e.job.as_ref())
+            .and_then(|j| j.progress)
+            .is_some_and(|p| p.frames_done >= 10)
+    });
+    harness.get_by_label("Cancel").click();
+    let clicked = Instant::now();
+    step_until(
+        &mut harness,
+        "the cancellation",
+        Duration::from_secs(10),
+        |app| {
+            app.current_entry()
+                .is_some_and(|e| e.status == AnalysisStatus::Cancelled)
+        },
+    );
+    // The pipeline checks the flag every frame; a frame takes well under this even unoptimised.
+    assert!(
+        clicked.elapsed() < Duration::from_millis(1500),
+        "cancel took {:?}",
+        clicked.elapsed()
+    );
+    assert!(harness.query_all_by_label_contains("was cancelled").count() >= 1);
+
+    // Opening it again analyses it with the same, still loaded tracker.
+    harness.state_mut().push_command(Command::Open(clip));
+    step_until(
+        &mut harness,
+        "the second analysis",
+        ANALYSIS_TIMEOUT,
+        analysed,
+    );
+    let result = harness.state().current_analysis().unwrap();
+    assert!(!result.analysis.jumps.is_empty());
+    assert!(
+        result.timings.ms("model_load") < 1e-9,
+        "the second run reuses the tracker, so it reports no model load"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_video_gives_a_readable_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("notes.mp4");
+    std::fs::write(&fake, b"this is a text file, not a video").unwrap();
+    let mut harness = harness(vec![fake]);
+    step_until(&mut harness, "the failure", ANALYSIS_TIMEOUT, |app| {
+        app.current_entry()
+            .is_some_and(|e| matches!(e.status, AnalysisStatus::Failed(_)))
+    });
+    let message = match &harness.state().current_entry().unwrap().status {
+        AnalysisStatus::Failed(m) => m.clone(),
+        other => panic!("unexpected status {other:?}"),
+    };
+    assert!(message.starts_with("This file is not a video"), "{message}");
+    assert!(
+        message.ends_with("notes.mp4"),
+        "the path comes last: {message}"
+    );
+    // In the banner over the view and in a toast.
+    assert!(
+        harness
+            .query_all_by_label_contains("This file is not a video")
+            .count()
+            >= 2
+    );
+    // The app keeps working: the welcome-less view still answers the keyboard.
+    press(&mut harness, Modifiers::NONE, Key::ArrowRight);
+    harness.check_accessibility();
+}
