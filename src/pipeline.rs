@@ -11,7 +11,7 @@ use crate::timing::{Timings, stage};
 use crate::video::{self, DecodeOptions, VideoError, VideoInfo};
 
 /// Frames decoded ahead of the tracker; bounds memory whatever the clip length.
-const DECODE_QUEUE: usize = 8;
+const DECODE_QUEUE: usize = 3;
 
 /// Why a video could not be analysed.
 #[derive(Debug, Clone, thiserror::Error)]

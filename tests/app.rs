@@ -23,6 +23,13 @@ const CLIP: &str = "cmj_side_multi6_29fps.mp4";
 const ANALYSIS_TIMEOUT: Duration = Duration::from_mins(10);
 
 fn harness(videos: Vec<std::path::PathBuf>) -> Harness<'static, HangtimeApp> {
+    harness_with_cache(videos, false)
+}
+
+fn harness_with_cache(
+    videos: Vec<std::path::PathBuf>,
+    use_cache: bool,
+) -> Harness<'static, HangtimeApp> {
     Harness::builder()
         .with_size(vec2(1280.0, 800.0))
         .build_eframe(move |cc| {
@@ -32,6 +39,8 @@ fn harness(videos: Vec<std::path::PathBuf>) -> Harness<'static, HangtimeApp> {
                     videos,
                     // Fixed settings: whatever a developer saved must not change the test.
                     settings: Some(Settings::default()),
+                    // Tests that time or cancel tracking need it to run, not a cache hit.
+                    no_cache: !use_cache,
                     ..AppConfig::default()
                 },
             )
@@ -300,4 +309,25 @@ fn a_file_that_is_not_a_video_gives_a_readable_error() {
     // The app keeps working: the welcome-less view still answers the keyboard.
     press(&mut harness, Modifiers::NONE, Key::ArrowRight);
     harness.check_accessibility();
+}
+
+#[test]
+fn the_same_clip_opened_again_is_answered_from_the_cache() {
+    let Some(clip) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else {
+        return;
+    };
+    let mut results = Vec::new();
+    for _ in 0..2 {
+        let mut harness = harness_with_cache(vec![clip.clone()], true);
+        step_until(&mut harness, "the analysis", ANALYSIS_TIMEOUT, analysed);
+        results.push(harness.state().current_analysis().unwrap().clone());
+    }
+    let (first, second) = (&results[0], &results[1]);
+    assert!(
+        second.timings.ms("tracking") < 1e-9,
+        "no tracking on the second run"
+    );
+    assert!(second.timings.ms("cache") > 0.0, "the cache was read");
+    assert_eq!(first.poses, second.poses);
+    assert_eq!(first.analysis.jumps, second.analysis.jumps);
 }

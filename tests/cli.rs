@@ -90,6 +90,8 @@ fn analyze_writes_json_csv_and_series_and_fails_only_for_bad_videos() {
             csv.to_str().unwrap(),
         ])
         .args(["--series", series.to_str().unwrap(), "--jobs", "2"])
+        // A fresh cache: this test checks the timings of a real run.
+        .env("HANGTIME_CACHE_DIR", dir.path().join("cache"))
         .output()
         .unwrap();
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));

@@ -77,6 +77,8 @@ pub struct AppConfig {
     pub preview: PreviewOptions,
     /// Settings to use instead of the saved ones (tests).
     pub settings: Option<Settings>,
+    /// Track every video afresh instead of reusing cached poses (benchmarks, tests).
+    pub no_cache: bool,
 }
 
 /// Opens the window and runs the app until it is closed.
@@ -117,6 +119,7 @@ pub struct HangtimeApp {
     current: Option<usize>,
     preview: Option<CurrentPreview>,
     preview_options: PreviewOptions,
+    use_cache: bool,
     playback: Playback,
     viewer: viewer::ViewerState,
     flame: flame::FlameView,
@@ -173,6 +176,7 @@ impl HangtimeApp {
             current: None,
             preview: None,
             preview_options: config.preview,
+            use_cache: !config.no_cache,
             playback: Playback::default(),
             viewer: viewer::ViewerState::default(),
             flame: flame::FlameView::default(),
@@ -240,6 +244,7 @@ impl HangtimeApp {
             analysis: analysis::AnalysisOptions {
                 kind: self.settings.jump_kind,
             },
+            use_cache: self.use_cache,
             ..PipelineOptions::default()
         }
     }

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ort::ep;
 use ort::session::Session;
 use ort::session::builder::GraphOptimizationLevel;
 use ort::value::TensorRef;
@@ -29,6 +30,10 @@ pub(crate) fn create(path: &Path, intra_threads: usize) -> Result<Session, PoseE
         .with_inter_threads(1)?
         // A spinning pool doubles latency when the decoder occupies the other core.
         .with_intra_op_spinning(false)?
+        // Batch-1 models with fixed shapes: an arena and memory patterns only hold on to
+        // megabytes that a plain allocator returns (peak RSS is a product target).
+        .with_memory_pattern(false)?
+        .with_execution_providers([ep::CPU::default().with_arena_allocator(false).build()])?
         .commit_from_memory(&bytes)?;
     SESSIONS_CREATED.fetch_add(1, Ordering::Relaxed);
     Ok(session)
