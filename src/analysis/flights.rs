@@ -119,7 +119,7 @@ pub fn toe_clearance(signals: &Signals) -> Clearance {
             hi += 1;
         }
         out.past[i] = window_max(lo, i + 1) - toe[i];
-        out.future[i] = window_max(i, hi) - toe[i];
+        out.future[i] = window_max(i, hi.max(i + 1)) - toe[i];
     }
     out
 }

@@ -381,6 +381,7 @@ fn countermovement(
     let (w0, w1) = contact_window(s, f, prev_landing);
     let (y, v) = (&s.com.value, &s.com.d1);
     let mut events = Vec::new();
+    let mut contact_s = None;
     if let Some(low) = argmax(y, w0..=w1) {
         let braking = argmax(v, w0..=low);
         if let Some(b) = braking.filter(|&b| v[b] > 0.0) {
@@ -389,13 +390,22 @@ fn countermovement(
             while k > w0 && v[k - 1].is_finite() && v[k - 1] > threshold {
                 k -= 1;
             }
-            let onset = if k > 0 {
-                cross_time(&s.t, v, k - 1, threshold)
+            let still_falling = k == w0 && v[w0] > threshold;
+            if let Some(landing) = prev_landing.filter(|_| still_falling) {
+                // The athlete went down straight from the previous landing without standing
+                // still: there is no onset to time, and the peak downward speed is the
+                // landing's. What a coach reads instead is the contact time and RSI.
+                events.push(("contact_start", landing));
+                contact_s = Some((landing, f.takeoff_s));
             } else {
-                s.t[k]
-            };
-            events.push(("movement_onset", onset));
-            events.push(("braking_start", peak_time(&s.t, v, b)));
+                let onset = if k > 0 {
+                    cross_time(&s.t, v, k - 1, threshold)
+                } else {
+                    s.t[k]
+                };
+                events.push(("movement_onset", onset));
+                events.push(("braking_start", peak_time(&s.t, v, b)));
+            }
         }
         // Zero crossing of velocity (down → up) at the lowest point.
         let lowest = if low == 0 || low + 1 >= v.len() {
@@ -414,7 +424,7 @@ fn countermovement(
         kind: JumpKind::Cmj,
         flight: f.clone(),
         events,
-        contact_s: None,
+        contact_s,
         flight_scale_ok: scale_ok,
     }
 }

@@ -57,9 +57,11 @@ pub fn compute(
             put("rsi_modified", height_flight / (f.takeoff_s - onset));
         }
     }
+    if let Some(low) = ev("lowest_point") {
+        put("concentric_duration_s", f.takeoff_s - low);
+    }
     if let (Some(onset), Some(low)) = (ev("movement_onset"), ev("lowest_point")) {
         put("eccentric_duration_s", low - onset);
-        put("concentric_duration_s", f.takeoff_s - low);
         if let Some(b) = ev("braking_start") {
             put("unweighting_duration_s", b - onset);
             put("braking_duration_s", low - b);

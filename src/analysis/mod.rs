@@ -9,6 +9,8 @@ mod quality;
 mod signals;
 pub mod smooth;
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 pub use angles::{JointAngles, joint_angles};
@@ -169,6 +171,8 @@ pub fn analyze(
     timings: &mut Timings,
 ) -> Analysis {
     let parent = Some(stage::ANALYSIS);
+    let (poses, retimed) = with_usable_times(poses, facts.fps);
+    let poses = poses.as_ref();
     let signals = timings.time(stage::SMOOTHING, parent, || {
         build_signals(poses, f64::from(facts.width), f64::from(facts.height))
     });
@@ -184,6 +188,12 @@ pub fn analyze(
     let started = std::time::Instant::now();
     let px_per_m = clip_scale(&flights, &signals);
     let mut warnings = quality::clip_warnings(&signals, facts, &found.notes);
+    if retimed > 0 {
+        warnings.push(format!(
+            "{retimed} frames had unusable timestamps and were placed one frame interval after \
+             the frame before; events near them may be off."
+        ));
+    }
     let mut jumps = Vec::new();
     let mut used_flights = Vec::new();
     for (i, cand) in found.jumps.iter().enumerate() {
@@ -234,6 +244,48 @@ pub fn analyze(
     }
 }
 
+/// The poses with frame times the analysis can rely on (finite and strictly increasing), and
+/// how many had to be re-timed. A sane file never needs this, but a damaged one can carry any
+/// timestamps; a bad time becomes the previous one plus the typical frame interval, so the
+/// signals stay aligned with the frames.
+fn with_usable_times(poses: &[PoseFrame], fps: f64) -> (Cow<'_, [PoseFrame]>, usize) {
+    let usable = poses
+        .windows(2)
+        .all(|w| w[0].time_s.is_finite() && w[1].time_s > w[0].time_s)
+        && poses.first().is_none_or(|p| p.time_s.is_finite());
+    if usable {
+        return (Cow::Borrowed(poses), 0);
+    }
+    let mut steps: Vec<f64> = poses
+        .windows(2)
+        .map(|w| w[1].time_s - w[0].time_s)
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .collect();
+    let typical = smooth::median(&mut steps);
+    let step = if typical.is_finite() && typical > 0.0 {
+        typical
+    } else if fps.is_finite() && fps > 0.0 {
+        1.0 / fps
+    } else {
+        1.0 / 30.0
+    };
+    let mut fixed = poses.to_vec();
+    let mut retimed = 0;
+    let mut previous = f64::NEG_INFINITY;
+    for pose in &mut fixed {
+        if !(pose.time_s.is_finite() && pose.time_s > previous) {
+            pose.time_s = if previous.is_finite() {
+                previous + step
+            } else {
+                0.0
+            };
+            retimed += 1;
+        }
+        previous = pose.time_s;
+    }
+    (Cow::Owned(fixed), retimed)
+}
+
 /// Re-times a jump after a person moved its takeoff or landing, and recomputes its metrics.
 pub fn retime(
     analysis: &mut Analysis,
@@ -245,7 +297,7 @@ pub fn retime(
     let Some(flight) = analysis.flights.get_mut(jump) else {
         return;
     };
-    if !(landing_s > takeoff_s) {
+    if !(takeoff_s.is_finite() && landing_s.is_finite() && landing_s > takeoff_s) {
         return;
     }
     flight.takeoff_s = takeoff_s;

@@ -64,6 +64,13 @@ pub fn assess(
             (1.0 - tracked) * 100.0
         ));
     }
+    if c.kind == super::JumpKind::Cmj && c.event("contact_start").is_some() {
+        warnings.push(
+            "This jump went straight on from the previous landing without standing still: \
+             its contact time and RSI are given instead of movement onset and phase durations."
+                .to_owned(),
+        );
+    }
     let frame_ms = 1000.0 / facts.fps.max(1.0);
     let fps_score = if facts.fps >= 100.0 {
         1.0

@@ -4,72 +4,12 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Stroke, pos2, vec2};
 
-use crate::pose::{Landmark, landmark as lm};
+use crate::pose::{
+    BodySide as Side, Landmark, SKELETON_BONES, SKELETON_JOINTS, body_side as side_of,
+};
 
 use super::settings::OverlaySettings;
 use super::theme;
-
-/// Which side of the body a bone or joint belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Left,
-    Right,
-    Midline,
-}
-
-/// Bones of the body skeleton (face and finger detail left out: they clutter a jump view).
-const BONES: [(usize, usize); 18] = [
-    (lm::LEFT_SHOULDER, lm::RIGHT_SHOULDER),
-    (lm::LEFT_HIP, lm::RIGHT_HIP),
-    (lm::LEFT_SHOULDER, lm::LEFT_HIP),
-    (lm::RIGHT_SHOULDER, lm::RIGHT_HIP),
-    (lm::LEFT_SHOULDER, lm::LEFT_ELBOW),
-    (lm::LEFT_ELBOW, lm::LEFT_WRIST),
-    (lm::RIGHT_SHOULDER, lm::RIGHT_ELBOW),
-    (lm::RIGHT_ELBOW, lm::RIGHT_WRIST),
-    (lm::LEFT_HIP, lm::LEFT_KNEE),
-    (lm::LEFT_KNEE, lm::LEFT_ANKLE),
-    (lm::LEFT_ANKLE, lm::LEFT_HEEL),
-    (lm::LEFT_HEEL, lm::LEFT_FOOT_INDEX),
-    (lm::LEFT_ANKLE, lm::LEFT_FOOT_INDEX),
-    (lm::RIGHT_HIP, lm::RIGHT_KNEE),
-    (lm::RIGHT_KNEE, lm::RIGHT_ANKLE),
-    (lm::RIGHT_ANKLE, lm::RIGHT_HEEL),
-    (lm::RIGHT_HEEL, lm::RIGHT_FOOT_INDEX),
-    (lm::RIGHT_ANKLE, lm::RIGHT_FOOT_INDEX),
-];
-
-/// Joints drawn as dots (the nose stands for the head).
-const JOINTS: [usize; 17] = [
-    lm::NOSE,
-    lm::LEFT_SHOULDER,
-    lm::RIGHT_SHOULDER,
-    lm::LEFT_ELBOW,
-    lm::RIGHT_ELBOW,
-    lm::LEFT_WRIST,
-    lm::RIGHT_WRIST,
-    lm::LEFT_HIP,
-    lm::RIGHT_HIP,
-    lm::LEFT_KNEE,
-    lm::RIGHT_KNEE,
-    lm::LEFT_ANKLE,
-    lm::RIGHT_ANKLE,
-    lm::LEFT_HEEL,
-    lm::RIGHT_HEEL,
-    lm::LEFT_FOOT_INDEX,
-    lm::RIGHT_FOOT_INDEX,
-];
-
-/// MediaPipe numbers left landmarks odd and right ones even after the face points.
-fn side_of(index: usize) -> Side {
-    if index == lm::NOSE {
-        Side::Midline
-    } else if index % 2 == 1 {
-        Side::Left
-    } else {
-        Side::Right
-    }
-}
 
 fn colour(side: Side) -> Color32 {
     match side {
@@ -113,7 +53,7 @@ pub fn paint(
     // Thicker lines when the video is shown large, never thinner than a readable hairline.
     let scale = (image_rect.height() / 500.0).clamp(0.6, 2.5);
     if layers.bones {
-        for (a, b) in BONES {
+        for (a, b) in SKELETON_BONES {
             let (Some(p), Some(q)) = (frame.landmarks.get(a), frame.landmarks.get(b)) else {
                 continue;
             };
@@ -128,7 +68,7 @@ pub fn paint(
         }
     }
     if layers.joints {
-        for index in JOINTS {
+        for index in SKELETON_JOINTS {
             let Some(p) = frame.landmarks.get(index) else {
                 continue;
             };
@@ -179,6 +119,7 @@ pub fn paint(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pose::landmark as lm;
 
     #[test]
     fn sides_follow_mediapipe_numbering() {

@@ -80,6 +80,73 @@ pub mod landmark {
     pub(crate) const AUX_SCALE: usize = 34;
 }
 
+/// Bones of the body skeleton drawn over the video, in the app and the exported overlay (face
+/// and finger detail left out: they clutter a jump view).
+pub const SKELETON_BONES: [(usize, usize); 18] = [
+    (landmark::LEFT_SHOULDER, landmark::RIGHT_SHOULDER),
+    (landmark::LEFT_HIP, landmark::RIGHT_HIP),
+    (landmark::LEFT_SHOULDER, landmark::LEFT_HIP),
+    (landmark::RIGHT_SHOULDER, landmark::RIGHT_HIP),
+    (landmark::LEFT_SHOULDER, landmark::LEFT_ELBOW),
+    (landmark::LEFT_ELBOW, landmark::LEFT_WRIST),
+    (landmark::RIGHT_SHOULDER, landmark::RIGHT_ELBOW),
+    (landmark::RIGHT_ELBOW, landmark::RIGHT_WRIST),
+    (landmark::LEFT_HIP, landmark::LEFT_KNEE),
+    (landmark::LEFT_KNEE, landmark::LEFT_ANKLE),
+    (landmark::LEFT_ANKLE, landmark::LEFT_HEEL),
+    (landmark::LEFT_HEEL, landmark::LEFT_FOOT_INDEX),
+    (landmark::LEFT_ANKLE, landmark::LEFT_FOOT_INDEX),
+    (landmark::RIGHT_HIP, landmark::RIGHT_KNEE),
+    (landmark::RIGHT_KNEE, landmark::RIGHT_ANKLE),
+    (landmark::RIGHT_ANKLE, landmark::RIGHT_HEEL),
+    (landmark::RIGHT_HEEL, landmark::RIGHT_FOOT_INDEX),
+    (landmark::RIGHT_ANKLE, landmark::RIGHT_FOOT_INDEX),
+];
+
+/// Joints drawn as dots (the nose stands for the head).
+pub const SKELETON_JOINTS: [usize; 17] = [
+    landmark::NOSE,
+    landmark::LEFT_SHOULDER,
+    landmark::RIGHT_SHOULDER,
+    landmark::LEFT_ELBOW,
+    landmark::RIGHT_ELBOW,
+    landmark::LEFT_WRIST,
+    landmark::RIGHT_WRIST,
+    landmark::LEFT_HIP,
+    landmark::RIGHT_HIP,
+    landmark::LEFT_KNEE,
+    landmark::RIGHT_KNEE,
+    landmark::LEFT_ANKLE,
+    landmark::RIGHT_ANKLE,
+    landmark::LEFT_HEEL,
+    landmark::RIGHT_HEEL,
+    landmark::LEFT_FOOT_INDEX,
+    landmark::RIGHT_FOOT_INDEX,
+];
+
+/// Which side of the body a landmark belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodySide {
+    /// The athlete's left.
+    Left,
+    /// The athlete's right.
+    Right,
+    /// The nose.
+    Midline,
+}
+
+/// The side of landmark `index`: MediaPipe numbers left landmarks odd and right ones even
+/// after the nose.
+pub fn body_side(index: usize) -> BodySide {
+    if index == landmark::NOSE {
+        BodySide::Midline
+    } else if index % 2 == 1 {
+        BodySide::Left
+    } else {
+        BodySide::Right
+    }
+}
+
 /// One landmark in displayed-image pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Landmark {

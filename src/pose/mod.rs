@@ -11,7 +11,10 @@ mod tracker;
 
 pub use detector::{Detection, anchors};
 pub use error::PoseError;
-pub use landmarks::{LANDMARK_COUNT, LANDMARK_NAMES, Landmark, PoseFrame, WorldLandmark, landmark};
+pub use landmarks::{
+    BodySide, LANDMARK_COUNT, LANDMARK_NAMES, Landmark, PoseFrame, SKELETON_BONES, SKELETON_JOINTS,
+    WorldLandmark, body_side, landmark,
+};
 pub use models::{DETECTOR_FILE, hex};
 pub use models::{ModelVariant, models_dir};
 pub use roi::Roi;

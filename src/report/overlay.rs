@@ -14,31 +14,11 @@ use imageproc::rect::Rect;
 
 use crate::analysis::{Jump, phase_at};
 use crate::pipeline::VideoAnalysis;
-use crate::pose::{PoseFrame, landmark as lm};
+use crate::pose::{BodySide, PoseFrame, SKELETON_BONES, SKELETON_JOINTS, body_side};
 use crate::video::{Affine, DecodeOptions, VideoDecoder, VideoEncoder, VideoError, export_size};
 
 /// Longest side of the exported video.
 pub const MAX_LONG_EDGE: u32 = 720;
-
-/// Bones drawn between landmarks.
-const BONES: [(usize, usize); 16] = [
-    (lm::LEFT_SHOULDER, lm::RIGHT_SHOULDER),
-    (lm::LEFT_HIP, lm::RIGHT_HIP),
-    (lm::LEFT_SHOULDER, lm::LEFT_HIP),
-    (lm::RIGHT_SHOULDER, lm::RIGHT_HIP),
-    (lm::LEFT_SHOULDER, lm::LEFT_ELBOW),
-    (lm::LEFT_ELBOW, lm::LEFT_WRIST),
-    (lm::RIGHT_SHOULDER, lm::RIGHT_ELBOW),
-    (lm::RIGHT_ELBOW, lm::RIGHT_WRIST),
-    (lm::LEFT_HIP, lm::LEFT_KNEE),
-    (lm::LEFT_KNEE, lm::LEFT_ANKLE),
-    (lm::RIGHT_HIP, lm::RIGHT_KNEE),
-    (lm::RIGHT_KNEE, lm::RIGHT_ANKLE),
-    (lm::LEFT_ANKLE, lm::LEFT_HEEL),
-    (lm::LEFT_HEEL, lm::LEFT_FOOT_INDEX),
-    (lm::RIGHT_ANKLE, lm::RIGHT_HEEL),
-    (lm::RIGHT_HEEL, lm::RIGHT_FOOT_INDEX),
-];
 
 const LEFT: Rgba<u8> = Rgba([255, 160, 40, 255]);
 const RIGHT: Rgba<u8> = Rgba([60, 200, 255, 255]);
@@ -48,13 +28,11 @@ const PANEL: Rgba<u8> = Rgba([0, 0, 0, 255]);
 const TEXT: Rgba<u8> = Rgba([255, 255, 255, 255]);
 const HIGHLIGHT: Rgba<u8> = Rgba([255, 220, 60, 255]);
 
+/// A bone takes its side's colour; bones across the body are drawn in the midline colour.
 fn side_colour(a: usize, b: usize) -> Rgba<u8> {
-    let is_left = |i: usize| i % 2 == 1 && i >= lm::LEFT_SHOULDER;
-    match (is_left(a), is_left(b)) {
-        (true, true) => LEFT,
-        (false, false) if a >= lm::LEFT_SHOULDER && a.is_multiple_of(2) && b.is_multiple_of(2) => {
-            RIGHT
-        }
+    match (body_side(a), body_side(b)) {
+        (BodySide::Left, BodySide::Left) => LEFT,
+        (BodySide::Right, BodySide::Right) => RIGHT,
         _ => CENTRE,
     }
 }
@@ -94,7 +72,7 @@ fn draw_skeleton(img: &mut RgbaImage, pose: &PoseFrame, com: Option<(f64, f64)>,
             .map(|l| (l.x * scale, l.y * scale, l.visibility))
             .filter(|p| p.2 > 0.3)
     };
-    for &(a, b) in &BONES {
+    for &(a, b) in &SKELETON_BONES {
         if let (Some(p), Some(q)) = (at(a), at(b)) {
             let c = side_colour(a, b);
             // Three parallel lines in each direction: a 3-px bone without anti-aliasing.
@@ -104,9 +82,9 @@ fn draw_skeleton(img: &mut RgbaImage, pose: &PoseFrame, com: Option<(f64, f64)>,
             }
         }
     }
-    for i in lm::LEFT_SHOULDER..pose.landmarks.len() {
+    for i in SKELETON_JOINTS {
         if let Some((x, y, _)) = at(i) {
-            let colour = if i % 2 == 1 { LEFT } else { RIGHT };
+            let colour = side_colour(i, i);
             draw_filled_circle_mut(img, (x as i32, y as i32), 3, colour);
         }
     }

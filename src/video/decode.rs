@@ -7,10 +7,11 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ffmpeg_next::{Dictionary, Rational, codec, color, format, frame, software};
+use ffmpeg_next::{Dictionary, Rational, codec, format, frame};
 
 use super::VideoError;
-use super::frame::{ColourMatrix, Frame, Rotation};
+use super::frame::{Frame, Rotation};
+use super::normalise::{PixelNormaliser, colour_matrix};
 use super::probe::{open_input, stream_rotation, video_stream_index};
 
 /// Decoder settings.
@@ -54,7 +55,7 @@ pub struct VideoDecoder {
     decoder: ffmpeg_next::decoder::Video,
     time_base: Rational,
     rotation: Rotation,
-    normaliser: Option<software::scaling::Context>,
+    normaliser: PixelNormaliser,
     first_pts: Option<i64>,
     next_index: usize,
     flushed: bool,
@@ -106,7 +107,7 @@ impl VideoDecoder {
             decoder,
             time_base,
             rotation,
-            normaliser: None,
+            normaliser: PixelNormaliser::default(),
             first_pts: None,
             next_index: 0,
             flushed: false,
@@ -230,40 +231,10 @@ impl VideoDecoder {
 
     /// Converts anything that is not 8-bit 4:2:0 so the sampler sees one layout.
     fn normalise_format(&mut self, picture: frame::Video) -> Result<frame::Video, VideoError> {
-        use format::Pixel;
-        if matches!(picture.format(), Pixel::YUV420P | Pixel::YUVJ420P) {
-            return Ok(picture);
-        }
         let started = Instant::now();
-        let (w, h) = (picture.width(), picture.height());
-        let encode_err = |e: ffmpeg_next::Error| VideoError::Decode {
-            path: self.path.clone(),
-            reason: e.to_string(),
-        };
-        let scaler = match &mut self.normaliser {
-            Some(s)
-                if s.input().width == w
-                    && s.input().height == h
-                    && s.input().format == picture.format() =>
-            {
-                s
-            }
-            slot => slot.insert(
-                software::scaling::Context::get(
-                    picture.format(),
-                    w,
-                    h,
-                    Pixel::YUV420P,
-                    w,
-                    h,
-                    software::scaling::Flags::BILINEAR,
-                )
-                .map_err(encode_err)?,
-            ),
-        };
-        let mut out = frame::Video::empty();
-        scaler
-            .run(&picture, &mut out)
+        let out = self
+            .normaliser
+            .yuv420(picture)
             .map_err(|e| VideoError::Decode {
                 path: self.path.clone(),
                 reason: e.to_string(),
@@ -278,21 +249,6 @@ impl Iterator for VideoDecoder {
 
     fn next(&mut self) -> Option<Self::Item> {
         self.next_frame().transpose()
-    }
-}
-
-fn colour_matrix(picture: &frame::Video) -> ColourMatrix {
-    let full =
-        picture.color_range() == color::Range::JPEG || picture.format() == format::Pixel::YUVJ420P;
-    let hd = matches!(picture.color_space(), color::Space::BT709)
-        || (picture.color_space() == color::Space::Unspecified
-            && picture.height() >= 720
-            && picture.width() >= 720);
-    match (hd, full) {
-        (true, true) => ColourMatrix::Bt709Full,
-        (true, false) => ColourMatrix::Bt709Limited,
-        (false, true) => ColourMatrix::Bt601Full,
-        (false, false) => ColourMatrix::Bt601Limited,
     }
 }
 

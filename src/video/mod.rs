@@ -8,6 +8,7 @@ mod decode;
 mod encode;
 mod error;
 mod frame;
+mod normalise;
 mod preview;
 mod probe;
 

@@ -17,10 +17,11 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ffmpeg_next::{Rational, codec, color, format, frame, software};
+use ffmpeg_next::{Rational, codec, format, frame};
 
-use super::frame::{Affine, ColourMatrix, Frame, Rotation};
-use super::probe::{open_input, packet_is_hidden, stream_rotation, video_stream_index};
+use super::frame::{Affine, Frame, Rotation};
+use super::normalise::{PixelNormaliser, colour_matrix};
+use super::probe::{displayed_pts as packet_pts, open_input, stream_rotation, video_stream_index};
 use super::{DecodeOptions, VideoDecoder, VideoError, VideoInfo, probe};
 
 /// Longest side of a preview picture in pixels.
@@ -463,7 +464,7 @@ struct SeekingDecoder {
     /// position here (the same numbering as the streaming decoder's).
     pts: Vec<i64>,
     times: Vec<f64>,
-    normaliser: Option<software::scaling::Context>,
+    normaliser: PixelNormaliser,
     /// Index of the next frame the decoder will deliver, when known.
     position: Option<usize>,
     flushed: bool,
@@ -506,7 +507,7 @@ impl SeekingDecoder {
             rotation,
             pts,
             times,
-            normaliser: None,
+            normaliser: PixelNormaliser::default(),
             position: Some(0),
             flushed: false,
             corrupt: 0,
@@ -621,40 +622,12 @@ impl SeekingDecoder {
 
     /// Converts anything that is not 8-bit 4:2:0 so the sampler sees one layout.
     fn normalise_format(&mut self, picture: frame::Video) -> Result<frame::Video, VideoError> {
-        use format::Pixel;
-        if matches!(picture.format(), Pixel::YUV420P | Pixel::YUVJ420P) {
-            return Ok(picture);
-        }
-        let (w, h) = (picture.width(), picture.height());
-        let path = self.path.clone();
-        let err = move |e: ffmpeg_next::Error| VideoError::Decode {
-            path: path.clone(),
-            reason: e.to_string(),
-        };
-        let scaler = match &mut self.normaliser {
-            Some(s)
-                if s.input().width == w
-                    && s.input().height == h
-                    && s.input().format == picture.format() =>
-            {
-                s
-            }
-            slot => slot.insert(
-                software::scaling::Context::get(
-                    picture.format(),
-                    w,
-                    h,
-                    Pixel::YUV420P,
-                    w,
-                    h,
-                    software::scaling::Flags::BILINEAR,
-                )
-                .map_err(&err)?,
-            ),
-        };
-        let mut out = frame::Video::empty();
-        scaler.run(&picture, &mut out).map_err(&err)?;
-        Ok(out)
+        self.normaliser
+            .yuv420(picture)
+            .map_err(|e| VideoError::Decode {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            })
     }
 }
 
@@ -667,44 +640,8 @@ fn displayed_pts(path: &Path) -> Result<(Vec<i64>, Rational), VideoError> {
         .stream(index)
         .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?
         .time_base();
-    let mut pts = Vec::new();
-    let mut packet = codec::packet::Packet::empty();
-    loop {
-        match packet.read(&mut input) {
-            Ok(()) => {}
-            Err(ffmpeg_next::Error::InvalidData) => continue,
-            Err(_) => break,
-        }
-        if packet.stream() != index {
-            continue;
-        }
-        if let Some(p) = packet
-            .pts()
-            .or(packet.dts())
-            .filter(|_| !packet_is_hidden(&packet))
-        {
-            pts.push(p);
-        }
-    }
-    pts.sort_unstable();
-    pts.dedup();
+    let (pts, _) = packet_pts(&mut input, index);
     Ok((pts, time_base))
-}
-
-/// The picture's YUV→RGB matrix (the same rule the streaming decoder applies).
-fn colour_matrix(picture: &frame::Video) -> ColourMatrix {
-    let full =
-        picture.color_range() == color::Range::JPEG || picture.format() == format::Pixel::YUVJ420P;
-    let hd = matches!(picture.color_space(), color::Space::BT709)
-        || (picture.color_space() == color::Space::Unspecified
-            && picture.height() >= 720
-            && picture.width() >= 720);
-    match (hd, full) {
-        (true, true) => ColourMatrix::Bt709Full,
-        (true, false) => ColourMatrix::Bt709Limited,
-        (false, true) => ColourMatrix::Bt601Full,
-        (false, false) => ColourMatrix::Bt601Limited,
-    }
 }
 
 #[cfg(test)]

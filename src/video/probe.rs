@@ -168,30 +168,7 @@ pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
         });
     }
 
-    let mut pts = Vec::new();
-    let mut coded_frames = 0usize;
-    loop {
-        // A fresh packet each time: av_read_frame overwrites without releasing the old data.
-        let mut packet = codec::packet::Packet::empty();
-        match packet.read(&mut input) {
-            Ok(()) => {}
-            Err(ffmpeg_next::Error::InvalidData) => continue,
-            // End of file, or a truncated file: what was read so far describes the video.
-            Err(_) => break,
-        }
-        if packet.stream() != index {
-            continue;
-        }
-        coded_frames += 1;
-        if let Some(p) = packet
-            .pts()
-            .or(packet.dts())
-            .filter(|_| !packet_is_hidden(&packet))
-        {
-            pts.push(p);
-        }
-    }
-    pts.sort_unstable();
+    let (pts, coded_frames) = displayed_pts(&mut input, index);
     let Some(&first) = pts.first() else {
         return Err(VideoError::NoFrames(path.to_path_buf()));
     };
@@ -218,6 +195,36 @@ pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
         duration_s: timing.duration_s,
         vfr: timing.vfr,
     })
+}
+
+/// Sorted presentation timestamps of the displayed frames of stream `index` and the number of
+/// coded frames, read from the packets without decoding (edit-list hidden packets left out).
+pub(crate) fn displayed_pts(input: &mut format::context::Input, index: usize) -> (Vec<i64>, usize) {
+    let mut pts = Vec::new();
+    let mut coded_frames = 0usize;
+    loop {
+        // A fresh packet each time: av_read_frame overwrites without releasing the old data.
+        let mut packet = codec::packet::Packet::empty();
+        match packet.read(input) {
+            Ok(()) => {}
+            Err(ffmpeg_next::Error::InvalidData) => continue,
+            // End of file, or a truncated file: what was read so far describes the video.
+            Err(_) => break,
+        }
+        if packet.stream() != index {
+            continue;
+        }
+        coded_frames += 1;
+        if let Some(p) = packet
+            .pts()
+            .or(packet.dts())
+            .filter(|_| !packet_is_hidden(&packet))
+        {
+            pts.push(p);
+        }
+    }
+    pts.sort_unstable();
+    (pts, coded_frames)
 }
 
 /// Frame rate and regularity from presentation times.
