@@ -60,7 +60,8 @@ impl Preview {
         let started = Instant::now();
         while self.source.frame(index).is_none() {
             anyhow::ensure!(started.elapsed() < TIMEOUT, "frame {index} never arrived");
-            self.notified.recv_timeout(Duration::from_millis(5)).ok();
+            // Poll finely: the notification may come for an earlier frame.
+            self.notified.recv_timeout(Duration::from_micros(200)).ok();
         }
         Ok(started.elapsed())
     }

@@ -193,6 +193,37 @@ struct Taps {
 }
 
 impl Plane<'_> {
+    /// Bilinear value at `(x, y)` when all four neighbours lie inside the plane (the common
+    /// case for a crop well inside the picture): no clamping, two row slices. `None` near the
+    /// edges, where [`Self::taps`] clamps.
+    #[inline]
+    fn interior(&self, x: f32, y: f32) -> Option<f32> {
+        // Truncation is the floor here (non-negative), and unlike `floor` it never becomes a
+        // libm call on baseline x86-64.
+        if !(x >= 0.0 && y >= 0.0) {
+            return None;
+        }
+        let (x0, y0) = (x as usize, y as usize);
+        let (xf, yf) = (x0 as f32, y0 as f32);
+        if x0 + 1 >= self.width || y0 + 1 >= self.height {
+            return None;
+        }
+        let top = y0 * self.stride + x0;
+        let row0 = self.data.get(top..top + 2)?;
+        let row1 = self.data.get(top + self.stride..top + self.stride + 2)?;
+        let (fx, fy) = (x - xf, y - yf);
+        let t = f32::from(row0[0]) + (f32::from(row0[1]) - f32::from(row0[0])) * fx;
+        let b = f32::from(row1[0]) + (f32::from(row1[1]) - f32::from(row1[0])) * fx;
+        Some(t + (b - t) * fy)
+    }
+
+    /// Bilinear value at `(x, y)`, coordinates clamped to the plane.
+    #[inline]
+    fn bilinear(&self, x: f32, y: f32) -> f32 {
+        self.interior(x, y)
+            .unwrap_or_else(|| self.sample(&self.taps(x, y)))
+    }
+
     /// Neighbour offsets and weights for a sample at `(x, y)` (coordinates clamped).
     #[inline]
     fn taps(&self, x: f32, y: f32) -> Taps {
@@ -261,12 +292,13 @@ impl YuvImage<'_> {
             .compose(map);
         let [ys, yo, rv, gu, gv, bu] = self.matrix.coefficients();
         let (w, h) = (self.y.width as f32, self.y.height as f32);
-        let same_chroma_layout = (self.u.stride, self.u.width, self.u.height)
-            == (self.v.stride, self.v.width, self.v.height);
         for row in 0..out_h {
             let v = row as f32;
             let mut x = to_coded.x[1] * v + to_coded.x[2];
             let mut y = to_coded.y[1] * v + to_coded.y[2];
+            // Chroma is half resolution in the source: one chroma sample serves two
+            // neighbouring output pixels (taken between them), halving its cost.
+            let mut chroma = (0.0, 0.0);
             for col in 0..out_w {
                 let alpha = match border {
                     Border::Replicate => 1.0,
@@ -276,19 +308,17 @@ impl YuvImage<'_> {
                 let rgb = if alpha <= 0.0 {
                     [0.0; 3]
                 } else {
-                    let luma = (self.y.sample(&self.y.taps(x, y)) - yo) * ys;
-                    // 4:2:0 chroma is co-sited horizontally and centred vertically; U and V
-                    // share one set of taps when their layouts match (they always do in
-                    // FFmpeg's yuv420p).
-                    let (cx, cy) = (x * 0.5, (y - 0.5) * 0.5);
-                    let u_taps = self.u.taps(cx, cy);
-                    let v_taps = if same_chroma_layout {
-                        u_taps
-                    } else {
-                        self.v.taps(cx, cy)
-                    };
-                    let cb = self.u.sample(&u_taps) - 128.0;
-                    let cr = self.v.sample(&v_taps) - 128.0;
+                    let luma = (self.y.bilinear(x, y) - yo) * ys;
+                    if col % 2 == 0 {
+                        // 4:2:0 chroma is co-sited horizontally and centred vertically.
+                        let (mx, my) = (x + 0.5 * to_coded.x[0], y + 0.5 * to_coded.y[0]);
+                        let (cx, cy) = (mx * 0.5, (my - 0.5) * 0.5);
+                        chroma = (
+                            self.u.bilinear(cx, cy) - 128.0,
+                            self.v.bilinear(cx, cy) - 128.0,
+                        );
+                    }
+                    let (cb, cr) = chroma;
                     [
                         (luma + rv * cr).clamp(0.0, 255.0) * alpha,
                         (luma + gu * cb + gv * cr).clamp(0.0, 255.0) * alpha,

@@ -491,13 +491,21 @@ impl SeekingDecoder {
         };
         let ctx = codec::Context::from_parameters(stream.parameters()).map_err(decode_err)?;
         let codec_name = format!("{:?}", ctx.id()).to_lowercase();
+        let unsupported = || VideoError::UnsupportedCodec {
+            codec: codec_name.clone(),
+            path: path.to_path_buf(),
+        };
+        let codec = ffmpeg_next::decoder::find(ctx.id()).ok_or_else(unsupported)?;
+        // Scrubbing happens once the analysis is done, so both cores can decode: reaching a
+        // frame far from its keyframe takes half as long.
+        let mut options = ffmpeg_next::Dictionary::new();
+        options.set("threads", "2");
         let decoder = ctx
             .decoder()
+            .open_as_with(codec, options)
+            .map_err(|_| unsupported())?
             .video()
-            .map_err(|_| VideoError::UnsupportedCodec {
-                codec: codec_name,
-                path: path.to_path_buf(),
-            })?;
+            .map_err(|_| unsupported())?;
         Ok(Self {
             path: path.to_path_buf(),
             input,
