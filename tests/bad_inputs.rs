@@ -163,3 +163,43 @@ fn a_file_that_vanishes_or_grows_while_read_is_handled() {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert!(matches!(run.code, Some(0 | 1)), "{}", run.stderr);
 }
+
+#[test]
+fn a_file_without_read_permission_is_named_as_unreadable() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Some(clip) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked.mp4");
+    std::fs::copy(&clip, &locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Root reads anything, so as root the program runs as `nobody` for this check.
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let mut command = if is_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_hangtime"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_hangtime"))
+    };
+    let out = command
+        .args(["analyze", "--no-cache"])
+        .arg(&locked)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains("cannot be read") && errors[0].ends_with("locked.mp4"),
+        "{stderr}"
+    );
+}

@@ -296,9 +296,6 @@ impl YuvImage<'_> {
             let v = row as f32;
             let mut x = to_coded.x[1] * v + to_coded.x[2];
             let mut y = to_coded.y[1] * v + to_coded.y[2];
-            // Chroma is half resolution in the source: one chroma sample serves two
-            // neighbouring output pixels (taken between them), halving its cost.
-            let mut chroma = (0.0, 0.0);
             for col in 0..out_w {
                 let alpha = match border {
                     Border::Replicate => 1.0,
@@ -309,16 +306,12 @@ impl YuvImage<'_> {
                     [0.0; 3]
                 } else {
                     let luma = (self.y.bilinear(x, y) - yo) * ys;
-                    if col % 2 == 0 {
-                        // 4:2:0 chroma is co-sited horizontally and centred vertically.
-                        let (mx, my) = (x + 0.5 * to_coded.x[0], y + 0.5 * to_coded.y[0]);
-                        let (cx, cy) = (mx * 0.5, (my - 0.5) * 0.5);
-                        chroma = (
-                            self.u.bilinear(cx, cy) - 128.0,
-                            self.v.bilinear(cx, cy) - 128.0,
-                        );
-                    }
-                    let (cb, cr) = chroma;
+                    // 4:2:0 chroma is co-sited horizontally and centred vertically. (Sharing
+                    // one chroma sample between two pixels saves 15 % here but moved a real
+                    // clip's jump height by 3 cm: the landmark model is that sensitive.)
+                    let (cx, cy) = (x * 0.5, (y - 0.5) * 0.5);
+                    let cb = self.u.bilinear(cx, cy) - 128.0;
+                    let cr = self.v.bilinear(cx, cy) - 128.0;
                     [
                         (luma + rv * cr).clamp(0.0, 255.0) * alpha,
                         (luma + gu * cb + gv * cr).clamp(0.0, 255.0) * alpha,

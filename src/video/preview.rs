@@ -28,6 +28,8 @@ use super::{DecodeOptions, VideoDecoder, VideoError, VideoInfo, probe};
 pub const DEFAULT_MAX_SIDE: u32 = 720;
 /// Memory the resident mode may use for one clip's preview frames.
 pub const DEFAULT_BUDGET_BYTES: usize = 600 * 1024 * 1024;
+/// Smallest long side a resident preview is shrunk to so that a longer clip still fits.
+pub const MIN_RESIDENT_SIDE: u32 = 400;
 /// Frames decoded past the one asked for in seeking mode (stepping forward stays instant).
 const PREFETCH_FRAMES: usize = 8;
 /// Frames the seeking mode keeps; far fewer than the budget allows, the cache only has to
@@ -282,6 +284,25 @@ pub fn preview_size(width: u32, height: u32, max_side: u32) -> (usize, usize) {
     (w, h)
 }
 
+/// Resident when the whole clip fits the memory budget, at full preview size or, for a longer
+/// clip, at a smaller size down to [`MIN_RESIDENT_SIDE`] (any frame then shows at once, which
+/// phone clips with keyframes 5–10 s apart cannot offer when seeking); else seeking at full
+/// preview size.
+fn choose_layout(info: &VideoInfo, options: PreviewOptions) -> (PreviewMode, (usize, usize)) {
+    let full = preview_size(info.width, info.height, options.max_side);
+    let mut side = options.max_side;
+    loop {
+        let (w, h) = preview_size(info.width, info.height, side);
+        if info.frames.saturating_mul(w * h * 4) <= options.budget_bytes {
+            return (PreviewMode::Resident, (w, h));
+        }
+        if side <= MIN_RESIDENT_SIDE {
+            return (PreviewMode::Seeking, full);
+        }
+        side = (side * 7 / 8).max(MIN_RESIDENT_SIDE);
+    }
+}
+
 /// Map from preview pixels to displayed pixels, pixel centres aligned.
 fn preview_map(info: &VideoInfo, width: usize, height: usize) -> Affine {
     let sx = info.width as f32 / width.max(1) as f32;
@@ -306,13 +327,7 @@ fn sample(frame: &Frame, map: &Affine, width: usize, height: usize) -> PreviewFr
 
 fn run(path: &Path, options: PreviewOptions, shared: &Shared) -> Result<(), VideoError> {
     let info = probe(path)?;
-    let (width, height) = preview_size(info.width, info.height, options.max_side);
-    let frame_bytes = width * height * 4;
-    let mode = if info.frames.saturating_mul(frame_bytes) <= options.budget_bytes {
-        PreviewMode::Resident
-    } else {
-        PreviewMode::Seeking
-    };
+    let (mode, (width, height)) = choose_layout(&info, options);
     let map = preview_map(&info, width, height);
     let total = info.frames;
     {
@@ -655,6 +670,42 @@ fn displayed_pts(path: &Path) -> Result<(Vec<i64>, Rational), VideoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_longer_clip_stays_resident_at_a_smaller_size_until_the_floor() {
+        let info = |frames: usize| VideoInfo {
+            path: PathBuf::new(),
+            coded_width: 720,
+            coded_height: 1280,
+            width: 720,
+            height: 1280,
+            rotation: Rotation::None,
+            codec: "h264".to_owned(),
+            frames,
+            coded_frames: frames,
+            nominal_fps: 30.0,
+            measured_fps: 30.0,
+            duration_s: frames as f64 / 30.0,
+            vfr: false,
+        };
+        let options = PreviewOptions::default();
+        // 405x720 RGBA is 1.17 MB: 300 frames fit 600 MB at full size.
+        assert_eq!(
+            choose_layout(&info(300), options),
+            (PreviewMode::Resident, (405, 720))
+        );
+        // 565 frames do not, but fit at a smaller size.
+        let (mode, (w, h)) = choose_layout(&info(565), options);
+        assert_eq!(mode, PreviewMode::Resident);
+        assert!(
+            h < 720 && h >= MIN_RESIDENT_SIDE as usize && 565 * w * h * 4 <= options.budget_bytes
+        );
+        // Ten minutes never fit: seeking at full size.
+        assert_eq!(
+            choose_layout(&info(18_000), options),
+            (PreviewMode::Seeking, (405, 720))
+        );
+    }
 
     #[test]
     fn preview_keeps_aspect_and_never_enlarges() {
