@@ -2,7 +2,7 @@
 //! current frame, linked time axes, and click-to-seek.
 
 use egui::{Id, Ui};
-use egui_plot::{HoverPosition, Line, Plot, PlotPoints, Span, VLine};
+use egui_plot::{AxisHints, HoverPosition, Line, Plot, PlotPoints, Span, VLine, log_grid_spacer};
 
 use crate::analysis::{Signals, smooth};
 
@@ -89,8 +89,15 @@ pub fn show(ui: &mut Ui, input: &PlotInput<'_>, commands: &mut CommandQueue) {
             .allow_drag([true, false])
             .allow_zoom([true, false])
             .allow_scroll([true, false])
-            .y_axis_label(title.clone())
-            .y_axis_min_width(42.0)
+            // Short plots: grid steps in powers of five and closer labels, so a ±0.5 m curve
+            // still shows its scale instead of a lone 0.
+            .custom_y_axes(vec![
+                AxisHints::new_y()
+                    .label(title.clone())
+                    .min_thickness(42.0)
+                    .label_spacing(14.0..=22.0),
+            ])
+            .y_grid_spacer(log_grid_spacer(5))
             .show_axes([last, true])
             .x_axis_label(if last { "time (s)" } else { "" })
             .label_formatter(|pos| {
