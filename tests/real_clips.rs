@@ -75,6 +75,32 @@ fn multi6_clip_yields_six_countermovement_jumps() {
     for j in &v.analysis.jumps {
         let h = j.metric("jump_height_m").unwrap();
         assert!((0.3..0.7).contains(&h), "jump {} height {h}", j.index);
+        // No phase lasts less than nothing, and events come in time order.
+        for m in j.metrics.iter().filter(|m| m.name.ends_with("_duration_s")) {
+            assert!(m.value > 0.0, "jump {}: {} = {}", j.index, m.name, m.value);
+        }
+        assert!(
+            j.events.windows(2).all(|w| w[0].time_s <= w[1].time_s),
+            "jump {}: {:?}",
+            j.index,
+            j.events
+        );
+    }
+    // Jump 1 starts from standing: onset and phase durations. Jumps 2-6 go straight on from
+    // the previous landing: contact time and RSI instead of an onset.
+    let first = &v.analysis.jumps[0];
+    assert!(first.event("movement_onset").is_some());
+    assert!(first.metric("unweighting_duration_s").is_some());
+    for j in &v.analysis.jumps[1..] {
+        assert!(j.event("movement_onset").is_none(), "jump {}", j.index);
+        let contact = j.metric("ground_contact_time_s").expect("a contact time");
+        assert!(
+            (0.3..1.5).contains(&contact),
+            "jump {}: contact {contact}",
+            j.index
+        );
+        let rsi = j.metric("rsi").expect("an RSI");
+        assert!((0.2..1.5).contains(&rsi), "jump {}: rsi {rsi}", j.index);
     }
 }
 
