@@ -1400,7 +1400,9 @@ fn help_menu(ui: &mut Ui) {
 fn tracker_options(variant: ModelVariant) -> TrackerOptions {
     TrackerOptions {
         variant,
-        intra_threads: 1,
+        // One analysis at a time: inference may use both cores (the pool does not spin, so
+        // the decoder and the UI keep theirs when they need them).
+        intra_threads: 2,
     }
 }
 
