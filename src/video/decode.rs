@@ -76,30 +76,7 @@ impl VideoDecoder {
             .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
         let time_base = stream.time_base();
         let rotation = stream_rotation(&stream);
-        let ctx = codec::Context::from_parameters(stream.parameters()).map_err(|e| {
-            VideoError::Decode {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            }
-        })?;
-        let codec_id = ctx.id();
-        let codec_name = format!("{codec_id:?}").to_lowercase();
-        let mut dict = Dictionary::new();
-        dict.set("threads", &options.threads.max(1).to_string());
-        if options.skip_loop_filter {
-            dict.set("skip_loop_filter", "all");
-        }
-        let unsupported = || VideoError::UnsupportedCodec {
-            codec: codec_name.clone(),
-            path: path.to_path_buf(),
-        };
-        let codec = ffmpeg_next::decoder::find(codec_id).ok_or_else(unsupported)?;
-        let decoder = ctx
-            .decoder()
-            .open_as_with(codec, dict)
-            .map_err(|_| unsupported())?
-            .video()
-            .map_err(|_| unsupported())?;
+        let decoder = open_video_decoder(&stream, path, options.threads, options.skip_loop_filter)?;
         Ok(Self {
             path: path.to_path_buf(),
             input,
@@ -250,6 +227,37 @@ impl Iterator for VideoDecoder {
     fn next(&mut self) -> Option<Self::Item> {
         self.next_frame().transpose()
     }
+}
+
+/// Opens the video decoder of `stream` with `threads` decoding threads (and, when asked, no
+/// deblocking filter: faster, and the pose model does not see the difference).
+pub(super) fn open_video_decoder(
+    stream: &format::stream::Stream<'_>,
+    path: &Path,
+    threads: usize,
+    skip_loop_filter: bool,
+) -> Result<ffmpeg_next::decoder::Video, VideoError> {
+    let ctx =
+        codec::Context::from_parameters(stream.parameters()).map_err(|e| VideoError::Decode {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    let codec_id = ctx.id();
+    let unsupported = || VideoError::UnsupportedCodec {
+        codec: format!("{codec_id:?}").to_lowercase(),
+        path: path.to_path_buf(),
+    };
+    let mut dict = Dictionary::new();
+    dict.set("threads", &threads.max(1).to_string());
+    if skip_loop_filter {
+        dict.set("skip_loop_filter", "all");
+    }
+    let codec = ffmpeg_next::decoder::find(codec_id).ok_or_else(unsupported)?;
+    ctx.decoder()
+        .open_as_with(codec, dict)
+        .map_err(|_| unsupported())?
+        .video()
+        .map_err(|_| unsupported())
 }
 
 /// A decoder running on its own thread, feeding a bounded channel (back-pressure keeps

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use ffmpeg_next::{Rational, codec, format, frame};
 
+use super::decode::open_video_decoder;
 use super::frame::{Affine, Frame, Rotation};
 use super::normalise::{PixelNormaliser, colour_matrix};
 use super::probe::{displayed_pts as packet_pts, open_input, stream_rotation, video_stream_index};
@@ -500,27 +501,9 @@ impl SeekingDecoder {
             .stream(stream_index)
             .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
         let rotation = stream_rotation(&stream);
-        let decode_err = |e: ffmpeg_next::Error| VideoError::Decode {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        };
-        let ctx = codec::Context::from_parameters(stream.parameters()).map_err(decode_err)?;
-        let codec_name = format!("{:?}", ctx.id()).to_lowercase();
-        let unsupported = || VideoError::UnsupportedCodec {
-            codec: codec_name.clone(),
-            path: path.to_path_buf(),
-        };
-        let codec = ffmpeg_next::decoder::find(ctx.id()).ok_or_else(unsupported)?;
         // Scrubbing happens once the analysis is done, so both cores can decode: reaching a
         // frame far from its keyframe takes half as long.
-        let mut options = ffmpeg_next::Dictionary::new();
-        options.set("threads", "2");
-        let decoder = ctx
-            .decoder()
-            .open_as_with(codec, options)
-            .map_err(|_| unsupported())?
-            .video()
-            .map_err(|_| unsupported())?;
+        let decoder = open_video_decoder(&stream, path, 2, false)?;
         Ok(Self {
             path: path.to_path_buf(),
             input,
