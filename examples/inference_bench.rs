@@ -13,25 +13,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use ort::session::Session;
-use ort::session::builder::GraphOptimizationLevel;
 use ort::value::TensorRef;
 
 const RUNS: usize = 200;
 
 fn median_ms(model: &str, side: usize, threads: usize) -> f64 {
-    let env = hangtime::runtime::environment().unwrap();
     let path = hangtime::pose::models_dir().unwrap().join(model);
-    let mut session = Session::builder(env)
-        .unwrap()
-        .with_optimization_level(GraphOptimizationLevel::Level3)
-        .unwrap()
-        .with_intra_threads(threads)
-        .unwrap()
-        .with_intra_op_spinning(false)
-        .unwrap()
-        .commit_from_file(path)
-        .unwrap();
+    // The tracker's own session settings, so these figures are the ones analysis gets.
+    let mut session = hangtime::pose::create_session(&path, threads).unwrap();
     let input: Vec<f32> = (0..side * side * 3)
         .map(|i| (i % 255) as f32 / 255.0)
         .collect();

@@ -18,5 +18,5 @@ pub use landmarks::{
 pub use models::{DETECTOR_FILE, hex};
 pub use models::{ModelVariant, models_dir};
 pub use roi::Roi;
-pub use session::{output_shapes, sessions_created};
+pub use session::{create as create_session, output_shapes, sessions_created};
 pub use tracker::{Tracker, TrackerOptions, TrackingState};

@@ -19,8 +19,12 @@ pub fn sessions_created() -> usize {
     SESSIONS_CREATED.load(Ordering::Relaxed)
 }
 
-/// Creates a session for a checksum-verified model file.
-pub(crate) fn create(path: &Path, intra_threads: usize) -> Result<Session, PoseError> {
+/// Creates an inference session, configured as the tracker uses it, for a checksum-verified
+/// model file (public for benchmarks).
+///
+/// # Errors
+/// A [`PoseError`] if the runtime or the model cannot be loaded, or the checksum differs.
+pub fn create(path: &Path, intra_threads: usize) -> Result<Session, PoseError> {
     let env = runtime::environment()?;
     let bytes = read_verified(path)?;
     let threads = intra_threads.max(1);

@@ -489,21 +489,25 @@ struct SeekingDecoder {
 
 impl SeekingDecoder {
     fn open(path: &Path) -> Result<Self, VideoError> {
-        let (pts, time_base) = displayed_pts(path)?;
+        let mut input = open_input(path)?;
+        let stream_index = video_stream_index(&input, path)?;
+        let (time_base, rotation, decoder) = {
+            let stream = input
+                .stream(stream_index)
+                .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
+            // Scrubbing happens once the analysis is done, so both cores can decode: reaching
+            // a frame far from its keyframe takes half as long.
+            let decoder = open_video_decoder(&stream, path, 2, false)?;
+            (stream.time_base(), stream_rotation(&stream), decoder)
+        };
+        // Frame numbering from the packets, exactly as `probe` counts; the scan leaves the
+        // file at its end, so the position is unknown and the first request seeks.
+        let (pts, _) = packet_pts(&mut input, stream_index);
         let Some(&first) = pts.first() else {
             return Err(VideoError::NoFrames(path.to_path_buf()));
         };
         let tb = f64::from(time_base);
         let times = pts.iter().map(|&p| (p - first) as f64 * tb).collect();
-        let input = open_input(path)?;
-        let stream_index = video_stream_index(&input, path)?;
-        let stream = input
-            .stream(stream_index)
-            .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
-        let rotation = stream_rotation(&stream);
-        // Scrubbing happens once the analysis is done, so both cores can decode: reaching a
-        // frame far from its keyframe takes half as long.
-        let decoder = open_video_decoder(&stream, path, 2, false)?;
         Ok(Self {
             path: path.to_path_buf(),
             input,
@@ -514,7 +518,7 @@ impl SeekingDecoder {
             pts,
             times,
             normaliser: PixelNormaliser::default(),
-            position: Some(0),
+            position: None,
             flushed: false,
             corrupt: 0,
         })
@@ -635,19 +639,6 @@ impl SeekingDecoder {
                 reason: e.to_string(),
             })
     }
-}
-
-/// Sorted presentation timestamps of the displayed frames and the stream's time base,
-/// measured from the packets exactly as [`probe`] counts frames.
-fn displayed_pts(path: &Path) -> Result<(Vec<i64>, Rational), VideoError> {
-    let mut input = open_input(path)?;
-    let index = video_stream_index(&input, path)?;
-    let time_base = input
-        .stream(index)
-        .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?
-        .time_base();
-    let (pts, _) = packet_pts(&mut input, index);
-    Ok((pts, time_base))
 }
 
 #[cfg(test)]
