@@ -11,6 +11,8 @@ mod frame;
 mod normalise;
 mod preview;
 mod probe;
+#[cfg(target_arch = "x86_64")]
+mod sample_avx2;
 
 pub use decode::{DecodeOptions, DecodeReport, DecoderThread, VideoDecoder, spawn_decoder};
 pub use encode::{VideoEncoder, export_size};
