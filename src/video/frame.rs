@@ -346,9 +346,7 @@ impl YuvImage<'_> {
             Normalise::ZeroToOne => (1.0 / 255.0, 0.0),
         };
         #[cfg(target_arch = "x86_64")]
-        if border == Border::Replicate
-            && self.sample_tensor_avx2(map, out_w, out_h, [scale, offset], out)
-        {
+        if self.sample_tensor_avx2(map, out_w, out_h, border, [scale, offset], out) {
             return;
         }
         self.sample(map, out_w, out_h, border, |i, [r, g, b]| {
@@ -360,15 +358,16 @@ impl YuvImage<'_> {
         });
     }
 
-    /// [`Self::sample_tensor`] with a replicated border (the landmark crop, on every frame)
-    /// on AVX2, eight pixels at a time with bit-identical values. `false`, having written
-    /// nothing, when the CPU or the picture's layout does not allow it.
+    /// [`Self::sample_tensor`] on AVX2 (the landmark crop runs on every frame), eight pixels
+    /// at a time with bit-identical values. `false`, having written nothing, when the CPU or
+    /// the picture's layout does not allow it.
     #[cfg(target_arch = "x86_64")]
     fn sample_tensor_avx2(
         &self,
         map: &Affine,
         out_w: usize,
         out_h: usize,
+        border: Border,
         [scale, offset]: [f32; 2],
         out: &mut [f32],
     ) -> bool {
@@ -388,10 +387,12 @@ impl YuvImage<'_> {
             .rotation
             .displayed_to_coded(self.y.width as f32, self.y.height as f32)
             .compose(map);
+        let (w, h) = (self.y.width as f32, self.y.height as f32);
         let conversion = Conversion {
             coefficients: self.matrix.coefficients(),
             scale,
             offset,
+            black_outside: (border == Border::Black).then_some([w, h]),
         };
         let mut xs = [0.0f32; LANES];
         let mut ys = [0.0f32; LANES];
@@ -416,7 +417,16 @@ impl YuvImage<'_> {
                 chunk.copy_from_slice(&rgb);
             }
             for px in pixels.into_remainder().chunks_exact_mut(3) {
-                let [r, g, b] = self.rgb_at(x, y, conversion.coefficients);
+                let alpha = match border {
+                    Border::Replicate => 1.0,
+                    Border::Black => coverage(x, w) * coverage(y, h),
+                };
+                let [r, g, b] = if alpha <= 0.0 {
+                    [0.0; 3]
+                } else {
+                    self.rgb_at(x, y, conversion.coefficients)
+                        .map(|c| c * alpha)
+                };
                 px[0] = r * scale + offset;
                 px[1] = g * scale + offset;
                 px[2] = b * scale + offset;
@@ -586,10 +596,11 @@ mod tests {
         assert!((out[0] - f32::from(luma[w - 1]) / 255.0).abs() < 1e-5);
     }
 
-    /// The landmark crop's fast path must give exactly the general sampler's values, also
-    /// at the edges, rotated, and on planes with no row padding (the last bytes of the data).
+    /// The model-input fast path must give exactly the general sampler's values for both
+    /// borders, also at the edges, rotated, and on planes with no row padding (the last bytes
+    /// of the data).
     #[test]
-    fn landmark_crop_fast_path_is_bit_identical_to_the_general_sampler() {
+    fn model_input_fast_path_is_bit_identical_to_the_general_sampler() {
         fn plane(data: &[u8], width: usize, height: usize) -> Plane<'_> {
             Plane {
                 data,
@@ -633,28 +644,26 @@ mod tests {
             let (out_w, out_h) = (21, 17);
             let k = 2.1;
             let map = Affine::new([cos * k, -sin * k, -6.3], [sin * k, cos * k, -4.7]);
-            let mut fast = vec![0.0; out_w * out_h * 3];
-            img.sample_tensor(
-                &map,
-                out_w,
-                out_h,
-                Border::Replicate,
-                Normalise::ZeroToOne,
-                &mut fast,
-            );
-            let mut reference = vec![0.0f32; out_w * out_h * 3];
-            let scale = 1.0 / 255.0;
-            img.sample(&map, out_w, out_h, Border::Replicate, |i, [r, g, b]| {
-                reference[i * 3] = r * scale + 0.0;
-                reference[i * 3 + 1] = g * scale + 0.0;
-                reference[i * 3 + 2] = b * scale + 0.0;
-            });
-            for (j, (a, b)) in fast.iter().zip(&reference).enumerate() {
-                assert_eq!(
-                    a.to_bits(),
-                    b.to_bits(),
-                    "{rotation:?} value {j}: {a} vs {b}"
-                );
+            let cases = [
+                (Border::Replicate, Normalise::ZeroToOne, 1.0 / 255.0, 0.0),
+                (Border::Black, Normalise::MinusOneToOne, 1.0 / 127.5, -1.0),
+            ];
+            for (border, norm, scale, offset) in cases {
+                let mut fast = vec![0.0; out_w * out_h * 3];
+                img.sample_tensor(&map, out_w, out_h, border, norm, &mut fast);
+                let mut reference = vec![0.0f32; out_w * out_h * 3];
+                img.sample(&map, out_w, out_h, border, |i, [r, g, b]| {
+                    reference[i * 3] = r * scale + offset;
+                    reference[i * 3 + 1] = g * scale + offset;
+                    reference[i * 3 + 2] = b * scale + offset;
+                });
+                for (j, (a, b)) in fast.iter().zip(&reference).enumerate() {
+                    assert_eq!(
+                        a.to_bits(),
+                        b.to_bits(),
+                        "{rotation:?} {border:?} value {j}: {a} vs {b}"
+                    );
+                }
             }
         }
     }

@@ -56,6 +56,9 @@ pub(super) struct Conversion {
     pub scale: f32,
     /// Added after scaling.
     pub offset: f32,
+    /// Coded picture width and height when samples outside it fade to black (the detector's
+    /// letterbox); `None` replicates the edge (the landmark crop).
+    pub black_outside: Option<[f32; 2]>,
 }
 
 /// Whether this CPU can run [`sample8`].
@@ -63,8 +66,9 @@ pub(super) fn available() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
 }
 
-/// RGB of eight pixels at coded coordinates `xs`, `ys` (clamped to the planes, i.e. a
-/// replicated border), normalised and interleaved into `out` (24 values).
+/// RGB of eight pixels at coded coordinates `xs`, `ys` (clamped to the planes, and faded to
+/// black outside the picture when the conversion says so), normalised and interleaved into
+/// `out` (24 values).
 ///
 /// # Safety
 /// The CPU must support AVX2 ([`available`]).
@@ -99,15 +103,29 @@ pub(super) unsafe fn sample8(
     );
     let cb = _mm256_sub_ps(unsafe { bilinear8(u_plane, cx, cy) }, chroma_centre);
     let cr = _mm256_sub_ps(unsafe { bilinear8(v_plane, cx, cy) }, chroma_centre);
-    let r = finish(_mm256_add_ps(luma, _mm256_mul_ps(rv, cr)), conversion);
+    // Multiplying by exactly 1 changes nothing, so one path serves both borders.
+    let alpha = match conversion.black_outside {
+        Some([w, h]) => _mm256_mul_ps(coverage(x, w), coverage(y, h)),
+        None => _mm256_set1_ps(1.0),
+    };
+    let r = finish(
+        _mm256_add_ps(luma, _mm256_mul_ps(rv, cr)),
+        alpha,
+        conversion,
+    );
     let g = finish(
         _mm256_add_ps(
             _mm256_add_ps(luma, _mm256_mul_ps(gu, cb)),
             _mm256_mul_ps(gv, cr),
         ),
+        alpha,
         conversion,
     );
-    let b = finish(_mm256_add_ps(luma, _mm256_mul_ps(bu, cb)), conversion);
+    let b = finish(
+        _mm256_add_ps(luma, _mm256_mul_ps(bu, cb)),
+        alpha,
+        conversion,
+    );
     let mut channels = [[0.0f32; LANES]; 3];
     // SAFETY: each destination holds exactly eight floats.
     unsafe {
@@ -122,16 +140,32 @@ pub(super) unsafe fn sample8(
     }
 }
 
-/// Clamps to 0..=255, then scales and offsets.
+/// Clamps to 0..=255, fades by `alpha`, then scales and offsets.
 ///
 /// `max(v, 0)` may turn −0 into +0 where the scalar clamp keeps −0; after `· scale + offset`
 /// both are the same value.
 #[target_feature(enable = "avx2")]
-fn finish(v: __m256, conversion: &Conversion) -> __m256 {
+fn finish(v: __m256, alpha: __m256, conversion: &Conversion) -> __m256 {
     let clamped = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), _mm256_set1_ps(255.0));
     _mm256_add_ps(
-        _mm256_mul_ps(clamped, _mm256_set1_ps(conversion.scale)),
+        _mm256_mul_ps(
+            _mm256_mul_ps(clamped, alpha),
+            _mm256_set1_ps(conversion.scale),
+        ),
         _mm256_set1_ps(conversion.offset),
+    )
+}
+
+/// Fraction of a bilinear footprint at `p` inside `0..len` (the scalar `coverage`, branch
+/// free): 1 inside, `1 + p` or `len − p` on the edge pixel, 0 beyond.
+#[target_feature(enable = "avx2")]
+fn coverage(p: __m256, len: f32) -> __m256 {
+    let one = _mm256_set1_ps(1.0);
+    let rising = _mm256_add_ps(one, p);
+    let falling = _mm256_sub_ps(_mm256_set1_ps(len), p);
+    _mm256_max_ps(
+        _mm256_min_ps(_mm256_min_ps(rising, falling), one),
+        _mm256_setzero_ps(),
     )
 }
 
