@@ -276,6 +276,29 @@ impl YuvImage<'_> {
             .displayed_size(self.y.width as u32, self.y.height as u32)
     }
 
+    /// The map from output pixels to coded-picture pixels: `map`, then the display rotation
+    /// undone.
+    fn to_coded(&self, map: &Affine) -> Affine {
+        self.rotation
+            .displayed_to_coded(self.y.width as f32, self.y.height as f32)
+            .compose(map)
+    }
+
+    /// [`Self::rgb_at`] with the border rule: outside samples blend with black exactly as a
+    /// zero-padded bilinear would, or repeat the edge.
+    #[inline]
+    fn bordered_rgb(&self, x: f32, y: f32, border: Border, coefficients: [f32; 6]) -> [f32; 3] {
+        let alpha = match border {
+            Border::Replicate => 1.0,
+            Border::Black => coverage(x, self.y.width as f32) * coverage(y, self.y.height as f32),
+        };
+        if alpha <= 0.0 {
+            [0.0; 3]
+        } else {
+            self.rgb_at(x, y, coefficients).map(|c| c * alpha)
+        }
+    }
+
     /// RGB (0..=255) at coded-picture point `(x, y)`, coordinates clamped to the picture.
     #[inline]
     fn rgb_at(&self, x: f32, y: f32, [ys, yo, rv, gu, gv, bu]: [f32; 6]) -> [f32; 3] {
@@ -303,28 +326,17 @@ impl YuvImage<'_> {
         border: Border,
         mut put: impl FnMut(usize, [f32; 3]),
     ) {
-        let to_coded = self
-            .rotation
-            .displayed_to_coded(self.y.width as f32, self.y.height as f32)
-            .compose(map);
+        let to_coded = self.to_coded(map);
         let coefficients = self.matrix.coefficients();
-        let (w, h) = (self.y.width as f32, self.y.height as f32);
         for row in 0..out_h {
             let v = row as f32;
             let mut x = to_coded.x[1] * v + to_coded.x[2];
             let mut y = to_coded.y[1] * v + to_coded.y[2];
             for col in 0..out_w {
-                let alpha = match border {
-                    Border::Replicate => 1.0,
-                    // Outside samples blend with black exactly as a zero-padded bilinear would.
-                    Border::Black => coverage(x, w) * coverage(y, h),
-                };
-                let rgb = if alpha <= 0.0 {
-                    [0.0; 3]
-                } else {
-                    self.rgb_at(x, y, coefficients).map(|c| c * alpha)
-                };
-                put(row * out_w + col, rgb);
+                put(
+                    row * out_w + col,
+                    self.bordered_rgb(x, y, border, coefficients),
+                );
                 x += to_coded.x[0];
                 y += to_coded.y[0];
             }
@@ -349,11 +361,9 @@ impl YuvImage<'_> {
         if self.sample_tensor_avx2(map, out_w, out_h, border, [scale, offset], out) {
             return;
         }
-        self.sample(map, out_w, out_h, border, |i, [r, g, b]| {
+        self.sample(map, out_w, out_h, border, |i, rgb| {
             if let Some(px) = out.get_mut(i * 3..i * 3 + 3) {
-                px[0] = r * scale + offset;
-                px[1] = g * scale + offset;
-                px[2] = b * scale + offset;
+                px.copy_from_slice(&normalised(rgb, scale, offset));
             }
         });
     }
@@ -383,16 +393,13 @@ impl YuvImage<'_> {
         if !simd::available() || out.len() < out_w * out_h * 3 {
             return false;
         }
-        let to_coded = self
-            .rotation
-            .displayed_to_coded(self.y.width as f32, self.y.height as f32)
-            .compose(map);
-        let (w, h) = (self.y.width as f32, self.y.height as f32);
+        let to_coded = self.to_coded(map);
         let conversion = Conversion {
             coefficients: self.matrix.coefficients(),
             scale,
             offset,
-            black_outside: (border == Border::Black).then_some([w, h]),
+            black_outside: (border == Border::Black)
+                .then_some([self.y.width as f32, self.y.height as f32]),
         };
         let mut xs = [0.0f32; LANES];
         let mut ys = [0.0f32; LANES];
@@ -417,19 +424,8 @@ impl YuvImage<'_> {
                 chunk.copy_from_slice(&rgb);
             }
             for px in pixels.into_remainder().chunks_exact_mut(3) {
-                let alpha = match border {
-                    Border::Replicate => 1.0,
-                    Border::Black => coverage(x, w) * coverage(y, h),
-                };
-                let [r, g, b] = if alpha <= 0.0 {
-                    [0.0; 3]
-                } else {
-                    self.rgb_at(x, y, conversion.coefficients)
-                        .map(|c| c * alpha)
-                };
-                px[0] = r * scale + offset;
-                px[1] = g * scale + offset;
-                px[2] = b * scale + offset;
+                let rgb = self.bordered_rgb(x, y, border, conversion.coefficients);
+                px.copy_from_slice(&normalised(rgb, scale, offset));
                 x += to_coded.x[0];
                 y += to_coded.y[0];
             }
@@ -448,6 +444,12 @@ impl YuvImage<'_> {
             }
         });
     }
+}
+
+/// RGB in 0..=255 as model-input values.
+#[inline]
+fn normalised(rgb: [f32; 3], scale: f32, offset: f32) -> [f32; 3] {
+    rgb.map(|c| c * scale + offset)
 }
 
 /// Fraction of a bilinear footprint at `p` that lies inside `0..len` pixels.
