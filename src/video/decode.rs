@@ -11,7 +11,7 @@ use ffmpeg_next::{Dictionary, Rational, codec, format, frame};
 
 use super::VideoError;
 use super::frame::{Frame, Rotation};
-use super::normalise::{PixelNormaliser, colour_matrix};
+use super::normalise::PixelNormaliser;
 use super::probe::{open_input, stream_rotation, video_stream_index};
 
 /// Decoder settings.
@@ -19,16 +19,11 @@ use super::probe::{open_input, stream_rotation, video_stream_index};
 pub struct DecodeOptions {
     /// Decoder threads (1 leaves the other core to inference).
     pub threads: usize,
-    /// Skip H.264 deblocking: faster, and invisible to the pose model at crop scale.
-    pub skip_loop_filter: bool,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        Self {
-            threads: 1,
-            skip_loop_filter: false,
-        }
+        Self { threads: 1 }
     }
 }
 
@@ -69,14 +64,13 @@ impl VideoDecoder {
     /// # Errors
     /// A [`VideoError`] naming what is wrong with the file.
     pub fn open(path: &Path, options: DecodeOptions) -> Result<Self, VideoError> {
-        let input = open_input(path)?;
-        let stream_index = video_stream_index(&input, path)?;
-        let stream = input
-            .stream(stream_index)
-            .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
-        let time_base = stream.time_base();
-        let rotation = stream_rotation(&stream);
-        let decoder = open_video_decoder(&stream, path, options.threads, options.skip_loop_filter)?;
+        let OpenedVideo {
+            input,
+            stream_index,
+            time_base,
+            rotation,
+            decoder,
+        } = OpenedVideo::open(path, options.threads)?;
         Ok(Self {
             path: path.to_path_buf(),
             input,
@@ -192,32 +186,14 @@ impl VideoDecoder {
         let pts = picture.timestamp().or(picture.pts()).unwrap_or(0);
         let first = *self.first_pts.get_or_insert(pts);
         let time_s = (pts - first) as f64 * f64::from(self.time_base);
-        let matrix = colour_matrix(&picture);
-        let picture = self.normalise_format(picture)?;
-        let frame = Frame {
-            index: self.next_index,
-            time_s,
-            picture,
-            rotation: self.rotation,
-            matrix,
-        };
+        let started = Instant::now();
+        let frame =
+            self.normaliser
+                .frame(picture, self.next_index, time_s, self.rotation, &self.path)?;
+        self.report.convert_time += started.elapsed();
         self.next_index += 1;
         self.report.frames = self.next_index;
         Ok(frame)
-    }
-
-    /// Converts anything that is not 8-bit 4:2:0 so the sampler sees one layout.
-    fn normalise_format(&mut self, picture: frame::Video) -> Result<frame::Video, VideoError> {
-        let started = Instant::now();
-        let out = self
-            .normaliser
-            .yuv420(picture)
-            .map_err(|e| VideoError::Decode {
-                path: self.path.clone(),
-                reason: e.to_string(),
-            })?;
-        self.report.convert_time += started.elapsed();
-        Ok(out)
     }
 }
 
@@ -229,35 +205,52 @@ impl Iterator for VideoDecoder {
     }
 }
 
-/// Opens the video decoder of `stream` with `threads` decoding threads (and, when asked, no
-/// deblocking filter: faster, and the pose model does not see the difference).
-pub(super) fn open_video_decoder(
-    stream: &format::stream::Stream<'_>,
-    path: &Path,
-    threads: usize,
-    skip_loop_filter: bool,
-) -> Result<ffmpeg_next::decoder::Video, VideoError> {
-    let ctx =
-        codec::Context::from_parameters(stream.parameters()).map_err(|e| VideoError::Decode {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
+/// A video file opened for decoding: its demuxer, video stream and decoder.
+pub(super) struct OpenedVideo {
+    pub(super) input: format::context::Input,
+    pub(super) stream_index: usize,
+    pub(super) time_base: Rational,
+    pub(super) rotation: Rotation,
+    pub(super) decoder: ffmpeg_next::decoder::Video,
+}
+
+impl OpenedVideo {
+    /// Opens `path` and the decoder of its video stream with `threads` decoding threads.
+    pub(super) fn open(path: &Path, threads: usize) -> Result<Self, VideoError> {
+        let input = open_input(path)?;
+        let stream_index = video_stream_index(&input, path)?;
+        let stream = input
+            .stream(stream_index)
+            .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
+        let ctx = codec::Context::from_parameters(stream.parameters()).map_err(|e| {
+            VideoError::Decode {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
         })?;
-    let codec_id = ctx.id();
-    let unsupported = || VideoError::UnsupportedCodec {
-        codec: format!("{codec_id:?}").to_lowercase(),
-        path: path.to_path_buf(),
-    };
-    let mut dict = Dictionary::new();
-    dict.set("threads", &threads.max(1).to_string());
-    if skip_loop_filter {
-        dict.set("skip_loop_filter", "all");
+        let codec_id = ctx.id();
+        let unsupported = || VideoError::UnsupportedCodec {
+            codec: format!("{codec_id:?}").to_lowercase(),
+            path: path.to_path_buf(),
+        };
+        let mut dict = Dictionary::new();
+        dict.set("threads", &threads.max(1).to_string());
+        let codec = ffmpeg_next::decoder::find(codec_id).ok_or_else(unsupported)?;
+        let decoder = ctx
+            .decoder()
+            .open_as_with(codec, dict)
+            .map_err(|_| unsupported())?
+            .video()
+            .map_err(|_| unsupported())?;
+        let (time_base, rotation) = (stream.time_base(), stream_rotation(&stream));
+        Ok(Self {
+            input,
+            stream_index,
+            time_base,
+            rotation,
+            decoder,
+        })
     }
-    let codec = ffmpeg_next::decoder::find(codec_id).ok_or_else(unsupported)?;
-    ctx.decoder()
-        .open_as_with(codec, dict)
-        .map_err(|_| unsupported())?
-        .video()
-        .map_err(|_| unsupported())
 }
 
 /// A decoder running on its own thread, feeding a bounded channel (back-pressure keeps

@@ -278,7 +278,7 @@ impl YuvImage<'_> {
 
     /// The map from output pixels to coded-picture pixels: `map`, then the display rotation
     /// undone.
-    fn to_coded(&self, map: &Affine) -> Affine {
+    fn coded_map(&self, map: &Affine) -> Affine {
         self.rotation
             .displayed_to_coded(self.y.width as f32, self.y.height as f32)
             .compose(map)
@@ -326,7 +326,7 @@ impl YuvImage<'_> {
         border: Border,
         mut put: impl FnMut(usize, [f32; 3]),
     ) {
-        let to_coded = self.to_coded(map);
+        let to_coded = self.coded_map(map);
         let coefficients = self.matrix.coefficients();
         for row in 0..out_h {
             let v = row as f32;
@@ -393,7 +393,7 @@ impl YuvImage<'_> {
         if !simd::available() || out.len() < out_w * out_h * 3 {
             return false;
         }
-        let to_coded = self.to_coded(map);
+        let to_coded = self.coded_map(map);
         let conversion = Conversion {
             coefficients: self.matrix.coefficients(),
             scale,

@@ -19,11 +19,11 @@ use std::time::{Duration, Instant};
 
 use ffmpeg_next::{Rational, codec, format, frame};
 
-use super::decode::open_video_decoder;
+use super::decode::OpenedVideo;
 use super::frame::{Affine, Frame, Rotation};
-use super::normalise::{PixelNormaliser, colour_matrix};
-use super::probe::{displayed_pts as packet_pts, open_input, stream_rotation, video_stream_index};
-use super::{DecodeOptions, VideoDecoder, VideoError, VideoInfo, probe};
+use super::normalise::PixelNormaliser;
+use super::probe::probe_with_pts;
+use super::{DecodeOptions, VideoDecoder, VideoError, VideoInfo};
 
 /// Longest side of a preview picture in pixels.
 pub const DEFAULT_MAX_SIDE: u32 = 720;
@@ -327,7 +327,7 @@ fn sample(frame: &Frame, map: &Affine, width: usize, height: usize) -> PreviewFr
 }
 
 fn run(path: &Path, options: PreviewOptions, shared: &Shared) -> Result<(), VideoError> {
-    let info = probe(path)?;
+    let (info, pts) = probe_with_pts(path)?;
     let (mode, (width, height)) = choose_layout(&info, options);
     let map = preview_map(&info, width, height);
     let total = info.frames;
@@ -344,7 +344,7 @@ fn run(path: &Path, options: PreviewOptions, shared: &Shared) -> Result<(), Vide
     (shared.notify)();
     match mode {
         PreviewMode::Resident => run_resident(path, &map, (width, height), total, shared),
-        PreviewMode::Seeking => run_seeking(path, &map, (width, height), shared),
+        PreviewMode::Seeking => run_seeking(path, pts, &map, (width, height), shared),
     }
 }
 
@@ -387,11 +387,12 @@ fn run_resident(
 
 fn run_seeking(
     path: &Path,
+    pts: Vec<i64>,
     map: &Affine,
     size: (usize, usize),
     shared: &Shared,
 ) -> Result<(), VideoError> {
-    let mut decoder = SeekingDecoder::open(path)?;
+    let mut decoder = SeekingDecoder::open(path, pts)?;
     {
         let mut state = shared.lock();
         state.times.clone_from(&decoder.times);
@@ -488,21 +489,18 @@ struct SeekingDecoder {
 }
 
 impl SeekingDecoder {
-    fn open(path: &Path) -> Result<Self, VideoError> {
-        let mut input = open_input(path)?;
-        let stream_index = video_stream_index(&input, path)?;
-        let (time_base, rotation, decoder) = {
-            let stream = input
-                .stream(stream_index)
-                .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
-            // Scrubbing happens once the analysis is done, so both cores can decode: reaching
-            // a frame far from its keyframe takes half as long.
-            let decoder = open_video_decoder(&stream, path, 2, false)?;
-            (stream.time_base(), stream_rotation(&stream), decoder)
-        };
-        // Frame numbering from the packets, exactly as `probe` counts; the scan leaves the
-        // file at its end, so the position is unknown and the first request seeks.
-        let (pts, _) = packet_pts(&mut input, stream_index);
+    /// Opens `path`, whose displayed frames `probe` numbered by the sorted timestamps `pts`
+    /// (the same numbering as the streaming decoder's).
+    fn open(path: &Path, pts: Vec<i64>) -> Result<Self, VideoError> {
+        // Scrubbing happens once the analysis is done, so both cores can decode: reaching a
+        // frame far from its keyframe takes half as long.
+        let OpenedVideo {
+            input,
+            stream_index,
+            time_base,
+            rotation,
+            decoder,
+        } = OpenedVideo::open(path, 2)?;
         let Some(&first) = pts.first() else {
             return Err(VideoError::NoFrames(path.to_path_buf()));
         };
@@ -619,25 +617,9 @@ impl SeekingDecoder {
     }
 
     fn make_frame(&mut self, index: usize, picture: frame::Video) -> Result<Frame, VideoError> {
-        let matrix = colour_matrix(&picture);
-        let picture = self.normalise_format(picture)?;
-        Ok(Frame {
-            index,
-            time_s: self.times.get(index).copied().unwrap_or(0.0),
-            picture,
-            rotation: self.rotation,
-            matrix,
-        })
-    }
-
-    /// Converts anything that is not 8-bit 4:2:0 so the sampler sees one layout.
-    fn normalise_format(&mut self, picture: frame::Video) -> Result<frame::Video, VideoError> {
+        let time_s = self.times.get(index).copied().unwrap_or(0.0);
         self.normaliser
-            .yuv420(picture)
-            .map_err(|e| VideoError::Decode {
-                path: self.path.clone(),
-                reason: e.to_string(),
-            })
+            .frame(picture, index, time_s, self.rotation, &self.path)
     }
 }
 

@@ -123,6 +123,12 @@ pub(crate) fn packet_is_hidden(packet: &codec::packet::Packet) -> bool {
 /// # Errors
 /// A [`VideoError`] naming what is wrong with the file.
 pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
+    probe_with_pts(path).map(|(info, _)| info)
+}
+
+/// [`probe`], with the sorted presentation timestamps of the displayed frames (in the
+/// stream's time base) that numbered them.
+pub(crate) fn probe_with_pts(path: &Path) -> Result<(VideoInfo, Vec<i64>), VideoError> {
     let mut input = open_input(path)?;
     let index = video_stream_index(&input, path)?;
     let (params, time_base, rotation, nominal) = {
@@ -180,7 +186,7 @@ pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
     } else {
         f64::from(nominal)
     };
-    Ok(VideoInfo {
+    let info = VideoInfo {
         path: path.to_path_buf(),
         coded_width,
         coded_height,
@@ -194,7 +200,8 @@ pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
         measured_fps: timing.measured_fps,
         duration_s: timing.duration_s,
         vfr: timing.vfr,
-    })
+    };
+    Ok((info, pts))
 }
 
 /// Sorted presentation timestamps of the displayed frames of stream `index` and the number of
