@@ -150,7 +150,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
                         )
                         .unwrap_or_else(|_| ProgressStyle::default_bar()),
                     );
-                    bar.set_prefix(file_name(path));
+                    bar.set_prefix(report::file_name(path));
                     let outcome =
                         analyze_video(path, &mut tracker, &options, load_time, &cancel, &mut |p| {
                             bar.set_length(p.frames_total as u64);
@@ -246,15 +246,8 @@ fn write_outputs(
     Ok(())
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
 fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to_stderr: bool) {
-    let name = file_name(path);
+    let name = report::file_name(path);
     let mut lines = Vec::new();
     match outcome {
         Err(e) => {

@@ -176,13 +176,7 @@ impl AnalysisWorker {
         self.next_id += 1;
         let id = JobId(self.next_id);
         let cancel = Arc::new(AtomicBool::new(false));
-        let name = format!(
-            "Analysing {}",
-            path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned()
-            )
-        );
+        let name = format!("Analysing {}", crate::report::file_name(&path));
         let sent = self.requests.as_ref().is_some_and(|tx| {
             tx.send(Request::Analyse {
                 id,

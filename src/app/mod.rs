@@ -45,8 +45,8 @@ use crate::pose::{ModelVariant, TrackerOptions};
 use crate::report::CsvDialect;
 use crate::video::{PreviewOptions, PreviewSource, PreviewStatus};
 
+use crate::report::file_name;
 use screenshot::ScreenshotPlan;
-use state::file_name;
 
 /// File extensions offered in the open dialog and accepted when dropped.
 pub const VIDEO_EXTENSIONS: [&str; 12] = [

@@ -5,7 +5,7 @@
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Stroke, pos2, vec2};
 
 use crate::pose::{
-    BodySide as Side, Landmark, SKELETON_BONES, SKELETON_JOINTS, body_side as side_of,
+    BodySide as Side, Landmark, SKELETON_BONES, SKELETON_JOINTS, body_side as side_of, bone_side,
 };
 
 use super::settings::OverlaySettings;
@@ -57,11 +57,7 @@ pub fn paint(
             let (Some(p), Some(q)) = (frame.landmarks.get(a), frame.landmarks.get(b)) else {
                 continue;
             };
-            let side = if side_of(a) == side_of(b) {
-                side_of(a)
-            } else {
-                Side::Midline
-            };
+            let side = bone_side(a, b);
             let opacity = alpha(p.visibility.min(q.visibility));
             let stroke = Stroke::new(3.0 * scale, colour(side).gamma_multiply(opacity));
             painter.line_segment([to_screen(p.x, p.y), to_screen(q.x, q.y)], stroke);

@@ -1,6 +1,6 @@
 //! Runtime state of opened videos and playback (never persisted).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::pipeline::VideoAnalysis;
 
@@ -53,7 +53,7 @@ impl VideoEntry {
 
     /// File name for labels.
     pub fn name(&self) -> String {
-        file_name(&self.path)
+        crate::report::file_name(&self.path)
     }
 
     /// Stores a finished job's outcome.
@@ -84,14 +84,6 @@ impl VideoEntry {
             AnalysisStatus::Queued | AnalysisStatus::Running
         )
     }
-}
-
-/// File name of a path for labels (the whole path when it has none).
-pub fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 /// Playback position and mode of the video shown.

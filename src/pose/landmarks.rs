@@ -147,6 +147,16 @@ pub fn body_side(index: usize) -> BodySide {
     }
 }
 
+/// The side a bone between landmarks `a` and `b` is drawn in: theirs when they share one,
+/// the midline for bones across the body.
+pub fn bone_side(a: usize, b: usize) -> BodySide {
+    match (body_side(a), body_side(b)) {
+        (BodySide::Left, BodySide::Left) => BodySide::Left,
+        (BodySide::Right, BodySide::Right) => BodySide::Right,
+        _ => BodySide::Midline,
+    }
+}
+
 /// One landmark in displayed-image pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Landmark {

@@ -13,7 +13,7 @@ pub use detector::{Detection, anchors};
 pub use error::PoseError;
 pub use landmarks::{
     BodySide, LANDMARK_COUNT, LANDMARK_NAMES, Landmark, PoseFrame, SKELETON_BONES, SKELETON_JOINTS,
-    WorldLandmark, body_side, landmark,
+    WorldLandmark, body_side, bone_side, landmark,
 };
 pub use models::{DETECTOR_FILE, hex};
 pub use models::{ModelVariant, models_dir};

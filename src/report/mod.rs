@@ -11,4 +11,4 @@ pub use csv_table::{CsvDialect, jumps_csv};
 pub use json::{VideoOutcome, document, video_json};
 pub use overlay::{MAX_LONG_EDGE, export_overlay};
 pub use series::series_csv;
-pub use write::{atomic_write, with_stem_suffix};
+pub use write::{atomic_write, file_name, with_stem_suffix};

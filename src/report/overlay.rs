@@ -14,7 +14,7 @@ use imageproc::rect::Rect;
 
 use crate::analysis::{Jump, phase_at};
 use crate::pipeline::VideoAnalysis;
-use crate::pose::{BodySide, PoseFrame, SKELETON_BONES, SKELETON_JOINTS, body_side};
+use crate::pose::{BodySide, PoseFrame, SKELETON_BONES, SKELETON_JOINTS, bone_side};
 use crate::video::{Affine, DecodeOptions, VideoDecoder, VideoEncoder, VideoError, export_size};
 
 /// Longest side of the exported video.
@@ -30,10 +30,10 @@ const HIGHLIGHT: Rgba<u8> = Rgba([255, 220, 60, 255]);
 
 /// A bone takes its side's colour; bones across the body are drawn in the midline colour.
 fn side_colour(a: usize, b: usize) -> Rgba<u8> {
-    match (body_side(a), body_side(b)) {
-        (BodySide::Left, BodySide::Left) => LEFT,
-        (BodySide::Right, BodySide::Right) => RIGHT,
-        _ => CENTRE,
+    match bone_side(a, b) {
+        BodySide::Left => LEFT,
+        BodySide::Right => RIGHT,
+        BodySide::Midline => CENTRE,
     }
 }
 

@@ -36,6 +36,14 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The file name of `path` for labels and messages (the whole path when it has none).
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 /// `dir/name.ext` → `dir/name_<stem>.ext`, for per-video files when several videos run.
 pub fn with_stem_suffix(path: &Path, video: &Path) -> PathBuf {
     let stem = video
