@@ -153,6 +153,12 @@ def build(name, src_file, densify, rng, origin, src_dir, work, out_dir):
             raise SystemExit("pruned model differs from unpruned")
         print(f"  nodes {len(full.graph.node)} -> {len(final.graph.node)}, initializers "
               f"{len(full.graph.initializer)} -> {len(final.graph.initializer)}")
+        final, n_folded = ot.fold_pads(final)
+        s_fold = ot.session(final.SerializeToString(deterministic=True))
+        d = max_diffs(s_fold, s_full, xs, LANDMARK_OUTPUTS)
+        print(f"  {n_folded} zero Pads folded into Convs; vs unpruned max|diff|: {fmt(d)}")
+        if max(d.values()) != 0.0:
+            raise SystemExit("folding the Pads changed the outputs")
 
     fp32_bytes = final.SerializeToString(deterministic=True)
     used_fp16 = False
@@ -172,6 +178,7 @@ def build(name, src_file, densify, rng, origin, src_dir, work, out_dir):
     steps.append(f"tf2onnx 1.17.0 --tflite --opset {OPSET}")
     if not densify:
         steps.append("pruned to outputs " + ",".join(LANDMARK_OUTPUTS) + " (segmentation Identity_2 removed)")
+        steps.append(f"{n_folded} zero Pads folded into Conv pads")
     if used_fp16:
         steps.append("fp16 weight storage + Cast (lossless)")
     final.graph.doc_string = f"MediaPipe BlazePose (Google), Apache-2.0. From {origin}; " + "; ".join(steps)

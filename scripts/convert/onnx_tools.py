@@ -1,5 +1,5 @@
 """ONNX post-processing used by build_models.py: canonical names, pruning,
-fp16 weight storage, and numeric comparison helpers."""
+zero-pad folding, fp16 weight storage, and numeric comparison helpers."""
 
 import re
 
@@ -91,6 +91,80 @@ def prune(model, inputs, outputs):
     sub.opset_import.extend(model.opset_import)
     onnx.checker.check_model(sub)
     return sub
+
+
+def fold_pads(model):
+    """Fold each constant-zero spatial Pad that feeds exactly one Conv (directly,
+    or through the NHWC->NCHW input Transpose) into that Conv's `pads`.
+
+    tf2onnx turns Keras ZeroPadding2D into explicit Pad nodes. A Conv pads with
+    zeros itself, so the result is the same numbers, but ONNX Runtime then keeps
+    the convolution in its blocked NCHWc layout instead of copying every padded
+    tensor, which made the lite landmark model about 5 % faster (2 threads:
+    4.16 -> 3.96 ms, 1 thread 5.44 -> 5.12, medians of 10 interleaved rounds).
+    Returns (model, n_folded). A Pad of any other shape is left alone."""
+    g = model.graph
+    inits = {t.name: t for t in g.initializer}
+    consumers = {}
+    for node in g.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+
+    def attr(node, name):
+        return next((a for a in node.attribute if a.name == name), None)
+
+    def only_consumer(name):
+        users = consumers.get(name, [])
+        return users[0] if len(users) == 1 and name not in {o.name for o in g.output} else None
+
+    folded = []
+    for pad in [n for n in g.node if n.op_type == "Pad"]:
+        mode = attr(pad, "mode")
+        if (mode is not None and mode.s != b"constant") or pad.input[1] not in inits:
+            continue
+        if len(pad.input) > 2 and pad.input[2]:
+            value = inits.get(pad.input[2])
+            if value is None or np.any(numpy_helper.to_array(value) != 0):
+                continue
+        p = numpy_helper.to_array(inits[pad.input[1]]).tolist()
+        if len(p) != 8:
+            continue
+        conv, nhwc = only_consumer(pad.output[0]), False
+        if conv is not None and conv.op_type == "Transpose":
+            perm = attr(conv, "perm")
+            if perm is None or list(perm.ints) != [0, 3, 1, 2]:
+                continue
+            conv, nhwc = only_consumer(conv.output[0]), True
+        if conv is None or conv.op_type != "Conv":
+            continue
+        # ONNX pads are [x1_begin, x2_begin, ..., x1_end, x2_end, ...].
+        n_b, h_b, w_b, c_b, n_e, h_e, w_e, c_e = p if nhwc else [p[i] for i in (0, 2, 3, 1, 4, 6, 7, 5)]
+        if n_b or c_b or n_e or c_e:
+            continue
+        auto_pad = attr(conv, "auto_pad")
+        if auto_pad is not None and auto_pad.s not in (b"NOTSET", b"VALID"):
+            continue
+        pads = attr(conv, "pads")
+        old = list(pads.ints) if pads is not None else [0, 0, 0, 0]
+        for a in (auto_pad, pads):
+            if a is not None:
+                conv.attribute.remove(a)
+        conv.attribute.append(helper.make_attribute(
+            "pads", [old[0] + h_b, old[1] + w_b, old[2] + h_e, old[3] + w_e]))
+        # The Pad's consumer reads the Pad's input instead.
+        user = consumers[pad.output[0]][0]
+        for i, name in enumerate(user.input):
+            if name == pad.output[0]:
+                user.input[i] = pad.input[0]
+        folded.append(pad)
+    for pad in folded:
+        g.node.remove(pad)
+    used = {name for node in g.node for name in node.input}
+    keep = [t for t in g.initializer if t.name in used]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    onnx.checker.check_model(model)
+    return model, len(folded)
 
 
 def fp16_storage(model):
