@@ -10,7 +10,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hangtime::analysis::{AnalysisOptions, JumpKind};
-use hangtime::pipeline::{PipelineError, PipelineOptions, VideoAnalysis, analyze_video};
+use hangtime::pipeline::{
+    PipelineError, PipelineOptions, VideoAnalysis, analyze_prepared, prepare_video,
+};
 use hangtime::pose::{ModelVariant, Tracker, TrackerOptions};
 use hangtime::report::{self, CsvDialect, VideoOutcome};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -137,12 +139,23 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
         let mut workers = Vec::new();
         for _ in 0..jobs {
             workers.push(scope.spawn(|| -> Result<()> {
+                let next_job = || {
+                    let (i, path) = queue.lock().ok().and_then(|mut q| q.pop())?;
+                    Some((
+                        i,
+                        path,
+                        prepare_video(path, tracker_options.variant, &options),
+                    ))
+                };
+                // The first video starts decoding while the models load.
+                let mut first = next_job();
                 let mut tracker = Tracker::load(tracker_options)
                     .context("the pose tracker could not be loaded")?;
                 let mut load_time = tracker.load_time();
                 loop {
-                    let next = queue.lock().ok().and_then(|mut q| q.pop());
-                    let Some((i, path)) = next else { break };
+                    let Some((i, path, prepared)) = first.take().or_else(next_job) else {
+                        break;
+                    };
                     let bar = multi.add(ProgressBar::new(0));
                     bar.set_style(
                         ProgressStyle::with_template(
@@ -151,11 +164,19 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
                         .unwrap_or_else(|_| ProgressStyle::default_bar()),
                     );
                     bar.set_prefix(report::file_name(path));
-                    let outcome =
-                        analyze_video(path, &mut tracker, &options, load_time, &cancel, &mut |p| {
-                            bar.set_length(p.frames_total as u64);
-                            bar.set_position(p.frames_done as u64);
-                        });
+                    let outcome = prepared.and_then(|prepared| {
+                        analyze_prepared(
+                            prepared,
+                            &mut tracker,
+                            &options,
+                            load_time,
+                            &cancel,
+                            &mut |p| {
+                                bar.set_length(p.frames_total as u64);
+                                bar.set_position(p.frames_done as u64);
+                            },
+                        )
+                    });
                     bar.finish_and_clear();
                     load_time = Duration::ZERO;
                     print_summary(path, &outcome, summary_to_stderr);

@@ -1,14 +1,14 @@
 //! One video through the whole pipeline: decode (own thread) → track → analyse.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::analysis::{self, Analysis, AnalysisOptions, ClipFacts};
 use crate::cache::{CachedPoses, PoseCache};
-use crate::pose::{PoseError, PoseFrame, Tracker, TrackingState};
+use crate::pose::{ModelVariant, PoseError, PoseFrame, Tracker, TrackingState};
 use crate::timing::{Timings, stage};
-use crate::video::{self, DecodeOptions, VideoError, VideoInfo};
+use crate::video::{self, DecodeOptions, DecoderThread, VideoError, VideoInfo};
 
 /// Frames decoded ahead of the tracker; bounds memory whatever the clip length.
 const DECODE_QUEUE: usize = 3;
@@ -84,44 +84,130 @@ pub fn analyze_video(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<VideoAnalysis, PipelineError> {
+    let prepared = prepare_video(path, tracker.options().variant, options)?;
+    analyze_prepared(prepared, tracker, options, model_load, cancel, progress)
+}
+
+/// A video made ready for tracking before a tracker is at hand: its poses from the cache,
+/// or its probe done and its decoder already filling the queue. Preparing the first video
+/// while the tracker loads hides the decoder's start behind the model load.
+pub struct PreparedVideo {
+    path: PathBuf,
+    variant: ModelVariant,
+    started: Instant,
+    timings: Timings,
+    /// Where newly tracked poses are stored.
+    cache_slot: Option<(PoseCache, String)>,
+    source: Source,
+}
+
+enum Source {
+    Cached(CachedPoses),
+    Decoding(Decoding),
+}
+
+/// A probed video whose frames are being decoded.
+struct Decoding {
+    info: VideoInfo,
+    decoder: DecoderThread,
+}
+
+/// Looks `path` up in the pose cache (for `variant`) and, on a miss, probes it and starts
+/// decoding on its own thread.
+///
+/// # Errors
+/// A [`PipelineError::Video`] when the video cannot be probed or its decoder cannot start.
+pub fn prepare_video(
+    path: &Path,
+    variant: ModelVariant,
+    options: &PipelineOptions,
+) -> Result<PreparedVideo, PipelineError> {
     let started = Instant::now();
     let mut timings = Timings::new();
-    timings.add(stage::MODEL_LOAD, Some(stage::ANALYSIS), model_load);
-    let variant = tracker.options().variant;
     let cache = options.use_cache.then(PoseCache::user).flatten();
     let key = cache.as_ref().and_then(|_| {
         timings.time(stage::CACHE, Some(stage::ANALYSIS), || {
             PoseCache::key(path, variant).ok()
         })
     });
-    let cached = match (&cache, &key) {
-        (Some(c), Some(k)) => timings.time(stage::CACHE, Some(stage::ANALYSIS), || c.load(k)),
-        _ => None,
-    };
-    let (info, poses, mut warnings) = if let Some(hit) = cached {
-        // The same content may sit under another name.
-        let info = VideoInfo {
-            path: path.to_path_buf(),
-            ..hit.info
-        };
-        (info, hit.poses, hit.warnings)
+    let cache_slot = cache.zip(key);
+    let cached = cache_slot
+        .as_ref()
+        .and_then(|(c, k)| timings.time(stage::CACHE, Some(stage::ANALYSIS), || c.load(k)));
+    let source = if let Some(hit) = cached {
+        Source::Cached(hit)
     } else {
-        let (info, poses, warnings) = track_video(
-            path,
-            tracker,
-            options,
-            cancel,
-            progress,
-            &mut timings,
-            started,
-        )?;
-        if let (Some(c), Some(k)) = (&cache, &key) {
-            c.store(
-                k,
-                &CachedPoses::new(info.clone(), poses.clone(), warnings.clone()),
-            );
+        let info = video::probe(path)?;
+        let decoder = video::spawn_decoder(path, options.decode, DECODE_QUEUE)?;
+        Source::Decoding(Decoding { info, decoder })
+    };
+    Ok(PreparedVideo {
+        path: path.to_path_buf(),
+        variant,
+        started,
+        timings,
+        cache_slot,
+        source,
+    })
+}
+
+/// Tracks (unless cached) and analyses a prepared video; the reported analysis time counts
+/// from the preparation.
+///
+/// # Errors
+/// A [`PipelineError`]: unreadable video, failed inference or cancellation.
+pub fn analyze_prepared(
+    prepared: PreparedVideo,
+    tracker: &mut Tracker,
+    options: &PipelineOptions,
+    model_load: Duration,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<VideoAnalysis, PipelineError> {
+    let variant = tracker.options().variant;
+    // Prepared for another model: its cache lookup does not apply.
+    let prepared = if prepared.variant == variant {
+        prepared
+    } else {
+        prepare_video(&prepared.path, variant, options)?
+    };
+    let PreparedVideo {
+        path,
+        started,
+        mut timings,
+        cache_slot,
+        source,
+        ..
+    } = prepared;
+    timings.add(stage::MODEL_LOAD, Some(stage::ANALYSIS), model_load);
+    let (info, poses, mut warnings) = match source {
+        Source::Cached(hit) => {
+            // The same content may sit under another name.
+            let info = VideoInfo {
+                path: path.clone(),
+                ..hit.info
+            };
+            (info, hit.poses, hit.warnings)
         }
-        (info, poses, warnings)
+        Source::Decoding(decoding) => {
+            let fresh = track_video(
+                &path,
+                decoding,
+                tracker,
+                cancel,
+                progress,
+                &mut timings,
+                started,
+            )?;
+            if let Some((cache, key)) = &cache_slot {
+                let (info, poses, warnings) = &fresh;
+                cache.store(
+                    key,
+                    &CachedPoses::new(info.clone(), poses.clone(), warnings.clone()),
+                );
+            }
+            fresh
+        }
     };
     let facts = ClipFacts {
         fps: info.measured_fps,
@@ -131,7 +217,12 @@ pub fn analyze_video(
     };
     let analysis = analysis::analyze(&poses, &facts, &options.analysis, &mut timings);
     warnings.extend(analysis.warnings.iter().cloned());
-    let total = started.elapsed() + model_load;
+    // A video prepared while the models loaded has the load inside its own elapsed time.
+    let load_overlap = tracker
+        .loaded_at()
+        .saturating_duration_since(started)
+        .min(model_load);
+    let total = (started.elapsed() + model_load).saturating_sub(load_overlap);
     timings.add(stage::ANALYSIS, None, total);
     Ok(VideoAnalysis {
         info,
@@ -146,15 +237,13 @@ pub fn analyze_video(
 /// Decodes (on its own thread) and tracks every frame.
 fn track_video(
     path: &Path,
+    Decoding { info, decoder }: Decoding,
     tracker: &mut Tracker,
-    options: &PipelineOptions,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
     timings: &mut Timings,
     started: Instant,
 ) -> Result<(VideoInfo, Vec<PoseFrame>, Vec<String>), PipelineError> {
-    let info = video::probe(path)?;
-    let decoder = video::spawn_decoder(path, options.decode, DECODE_QUEUE)?;
     let mut state = TrackingState::default();
     let mut poses = Vec::with_capacity(info.frames);
     let mut decode_error = None;

@@ -8,7 +8,10 @@
 mod common;
 
 use hangtime::analysis::JumpKind;
-use hangtime::pipeline::PipelineOptions;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use hangtime::pipeline::{PipelineOptions, analyze_prepared, prepare_video};
 use hangtime::pose::ModelVariant;
 
 #[test]
@@ -149,4 +152,41 @@ fn squat_jump_and_its_rotated_twin_agree() {
         .collect();
     eprintln!("squat jump heights {heights:?}");
     assert!((heights[0] - heights[1]).abs() <= 0.01, "{heights:?}");
+}
+
+#[test]
+fn a_clip_prepared_while_the_tracker_loads_is_tracked_the_same() {
+    let Some(path) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else {
+        return;
+    };
+    let options = PipelineOptions::default();
+    let wall = Instant::now();
+    // Decoding starts before the models load, as in the CLI.
+    let prepared = prepare_video(&path, ModelVariant::Lite, &options).unwrap();
+    let mut tracker = common::tracker(ModelVariant::Lite);
+    let load = tracker.load_time();
+    let early = analyze_prepared(
+        prepared,
+        &mut tracker,
+        &options,
+        load,
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    let wall_ms = wall.elapsed().as_secs_f64() * 1e3;
+    let late = common::analyze(&path, &mut tracker, &options);
+    assert_eq!(early.poses.len(), 54);
+    assert!(early.poses == late.poses, "same poses either way");
+    // The load overlapped the preparation, so it is counted once in the total.
+    let total = early.timings.ms("analysis");
+    eprintln!(
+        "total {total:.0} ms, wall {wall_ms:.0} ms, load {:.0} ms",
+        load.as_secs_f64() * 1e3
+    );
+    assert!(early.timings.ms("model_load") > 0.0);
+    assert!(
+        total <= wall_ms + 1.0,
+        "total {total} ms > wall {wall_ms} ms"
+    );
 }
