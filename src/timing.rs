@@ -43,6 +43,9 @@ pub struct StageTiming {
     pub parent: Option<String>,
     /// Wall time in milliseconds (summed when a stage runs once per frame).
     pub ms: f64,
+    /// How many times the stage ran (per-frame stages: one per model run or crop).
+    #[serde(default)]
+    pub runs: u64,
 }
 
 /// Accumulates stage durations; per-frame stages are summed under one entry.
@@ -57,20 +60,25 @@ impl Timings {
         Self::default()
     }
 
-    /// Adds `elapsed` to `stage` under `parent`, creating the entry on first use.
+    /// Adds one run of `elapsed` to `stage` under `parent`, creating the entry on first use.
     pub fn add(&mut self, stage: &str, parent: Option<&str>, elapsed: Duration) {
-        let ms = elapsed.as_secs_f64() * 1000.0;
+        self.add_runs(stage, parent, elapsed.as_secs_f64() * 1000.0, 1);
+    }
+
+    fn add_runs(&mut self, stage: &str, parent: Option<&str>, ms: f64, runs: u64) {
         if let Some(existing) = self
             .stages
             .iter_mut()
             .find(|s| s.stage == stage && s.parent.as_deref() == parent)
         {
             existing.ms += ms;
+            existing.runs += runs;
         } else {
             self.stages.push(StageTiming {
                 stage: stage.to_owned(),
                 parent: parent.map(str::to_owned),
                 ms,
+                runs,
             });
         }
     }
@@ -86,11 +94,7 @@ impl Timings {
     /// Appends every stage of `other` (used to merge worker timings).
     pub fn merge(&mut self, other: &Self) {
         for s in &other.stages {
-            self.add(
-                &s.stage,
-                s.parent.as_deref(),
-                Duration::from_secs_f64(s.ms / 1000.0),
-            );
+            self.add_runs(&s.stage, s.parent.as_deref(), s.ms, s.runs);
         }
     }
 
@@ -123,5 +127,12 @@ mod tests {
         assert!((t.stages()[0].ms - 12.0).abs() < 1e-9);
         assert!((t.ms("inference") - 13.0).abs() < 1e-9);
         assert!(t.ms("decode").abs() < f64::EPSILON);
+        assert_eq!(t.stages()[0].runs, 2);
+        // Merging keeps the run counts rather than counting one run per merged entry.
+        let mut merged = t.clone();
+        merged.merge(&t);
+        assert_eq!(merged.stages()[0].runs, 4);
+        assert_eq!(merged.stages()[1].runs, 2);
+        assert!((merged.stages()[0].ms - 24.0).abs() < 1e-9);
     }
 }

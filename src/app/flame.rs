@@ -4,7 +4,7 @@
 
 use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, Ui, WidgetInfo, pos2, vec2};
 
-use crate::timing::Timings;
+use crate::timing::{StageTiming, Timings};
 
 use super::theme;
 
@@ -26,6 +26,8 @@ pub struct Bar {
     pub width_ms: f64,
     /// The stage's own recorded time.
     pub ms: f64,
+    /// How many times the stage ran.
+    pub runs: u64,
 }
 
 /// Places every stage: roots side by side, children side by side inside their parent in
@@ -36,7 +38,7 @@ pub fn layout(timings: &Timings) -> (Vec<Bar>, f64) {
     let mut bars = Vec::new();
     let mut start = 0.0;
     for root in stages.iter().filter(|s| s.parent.is_none()) {
-        place(timings, &root.stage, root.ms, root.ms, 0, start, &mut bars);
+        place(timings, root, root.ms, 0, start, &mut bars);
         start += root.ms;
     }
     // Orphans (a parent that was never recorded) still show, as roots after the rest.
@@ -45,7 +47,7 @@ pub fn layout(timings: &Timings) -> (Vec<Bar>, f64) {
             .as_deref()
             .is_some_and(|p| stages.iter().all(|o| o.stage != p))
     }) {
-        place(timings, &s.stage, s.ms, s.ms, 0, start, &mut bars);
+        place(timings, s, s.ms, 0, start, &mut bars);
         start += s.ms;
     }
     (bars, start)
@@ -53,19 +55,20 @@ pub fn layout(timings: &Timings) -> (Vec<Bar>, f64) {
 
 fn place(
     timings: &Timings,
-    name: &str,
-    ms: f64,
+    stage: &StageTiming,
     width_ms: f64,
     depth: usize,
     start_ms: f64,
     bars: &mut Vec<Bar>,
 ) {
+    let name = stage.stage.as_str();
     bars.push(Bar {
         name: name.to_owned(),
         depth,
         start_ms,
         width_ms,
-        ms,
+        ms: stage.ms,
+        runs: stage.runs,
     });
     if depth >= MAX_DEPTH {
         return;
@@ -84,7 +87,7 @@ fn place(
     let mut x = start_ms;
     for child in children {
         let w = child.ms * fit;
-        place(timings, &child.stage, child.ms, w, depth + 1, x, bars);
+        place(timings, child, w, depth + 1, x, bars);
         x += w;
     }
 }
@@ -192,8 +195,18 @@ pub fn show(ui: &mut Ui, timings: &Timings, view: &mut FlameView) {
     }
     if let Some(bar) = hovered {
         let share = bar.ms / total_ms * 100.0;
+        // Per-frame stages also say how often they ran and what one run cost.
+        let runs = if bar.runs > 1 {
+            format!(
+                " · {} runs, {} each",
+                bar.runs,
+                format_ms(bar.ms / bar.runs as f64)
+            )
+        } else {
+            String::new()
+        };
         response.on_hover_text_at_pointer(format!(
-            "{}: {} ({share:.1} % of the total)",
+            "{}: {} ({share:.1} % of the total){runs}",
             bar.name,
             format_ms(bar.ms)
         ));

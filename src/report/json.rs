@@ -58,7 +58,9 @@ pub fn video_json(outcome: &VideoOutcome<'_>) -> Value {
                 .timings
                 .stages()
                 .iter()
-                .map(|s| json!({ "stage": s.stage, "parent": s.parent, "ms": round(s.ms, 2) }))
+                .map(|s| {
+                    json!({ "stage": s.stage, "parent": s.parent, "ms": round(s.ms, 2), "runs": s.runs })
+                })
                 .collect();
             json!({
                 "video": {
