@@ -1,6 +1,5 @@
 //! The tracker: detector when lost, landmark model on the ROI carried from frame to frame.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ort::session::Session;
@@ -256,34 +255,6 @@ impl Tracker {
         };
         timings.add(stage::POSTPROCESS, Some(stage::TRACKING), started.elapsed());
         Ok(Some((pose, next_roi)))
-    }
-
-    /// Tracks every frame from `frames` in order, stopping when `cancel` is set.
-    ///
-    /// # Errors
-    /// [`PoseError::Cancelled`] or an inference error; decode errors are the caller's.
-    pub fn track_all<E>(
-        &mut self,
-        frames: impl IntoIterator<Item = Result<Frame, E>>,
-        cancel: &AtomicBool,
-        timings: &mut Timings,
-        mut on_frame: impl FnMut(&PoseFrame),
-    ) -> Result<Result<Vec<PoseFrame>, E>, PoseError> {
-        let mut state = TrackingState::default();
-        let mut poses = Vec::new();
-        for frame in frames {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(PoseError::Cancelled);
-            }
-            let frame = match frame {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(e)),
-            };
-            let pose = self.track(&frame, &mut state, timings)?;
-            on_frame(&pose);
-            poses.push(pose);
-        }
-        Ok(Ok(poses))
     }
 }
 
