@@ -35,7 +35,7 @@ pub fn create(path: &Path, intra_threads: usize) -> Result<Session, PoseError> {
         // A spinning pool doubles latency when the decoder occupies the other core.
         .with_intra_op_spinning(false)?
         // Peak RSS is a product target. ONNX Runtime's arena reuses the per-run tensors
-        // without fragmenting the heap: 5-10 MB lower peaks than plain malloc at the same
+        // without fragmenting the heap: 5-12 MB lower peaks than plain malloc at the same
         // speed (3 alternating runs each on the 60 s 1080p60, platform and multi6 clips);
         // memory patterns on top only add a pre-planned block per session.
         .with_memory_pattern(false)?
