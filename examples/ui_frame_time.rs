@@ -26,7 +26,6 @@ fn harness(videos: Vec<PathBuf>) -> Harness<'static, HangtimeApp> {
                 AppConfig {
                     videos,
                     settings: Some(Settings::default()),
-                    no_cache: true,
                     ..AppConfig::default()
                 },
             )

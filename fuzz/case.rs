@@ -6,7 +6,7 @@
 //! the fuzzer reaches flight and jump detection, and can also inject untracked frames,
 //! irregular or non-finite frame times and non-finite or wild coordinates.
 
-use hangtime::analysis::{Analysis, AnalysisOptions, ClipFacts, JumpKind, analyze, retime};
+use hangtime::analysis::{Analysis, AnalysisOptions, ClipFacts, EventId, JumpKind, analyze};
 use hangtime::pose::{LANDMARK_COUNT, Landmark, PoseFrame};
 use hangtime::timing::Timings;
 
@@ -200,7 +200,10 @@ pub fn decode(data: &[u8]) -> Case {
             width,
             height,
         },
-        options: AnalysisOptions { kind },
+        options: AnalysisOptions {
+            kind,
+            ..AnalysisOptions::default()
+        },
         corrections,
     }
 }
@@ -215,8 +218,10 @@ pub fn run(case: &Case) {
     let mut analysis = analyze(&case.poses, &case.facts, &case.options, &mut timings);
     check(&analysis);
     for (jump, &(takeoff, landing)) in case.corrections.iter().enumerate() {
-        retime(&mut analysis, &case.poses, jump, takeoff, landing);
-        check(&analysis);
+        if let Some(options) = analysis.with_edges(jump, takeoff, landing) {
+            analysis = analysis.reanalyzed(&case.poses, &options);
+            check(&analysis);
+        }
     }
 }
 
@@ -227,7 +232,7 @@ fn check(analysis: &Analysis) {
                 m.value.is_finite(),
                 "jump {}: {} = {}",
                 jump.index,
-                m.name,
+                m.id,
                 m.value
             );
         }
@@ -236,11 +241,11 @@ fn check(analysis: &Analysis) {
                 e.time_s.is_finite(),
                 "jump {}: {} at {}",
                 jump.index,
-                e.name,
+                e.id,
                 e.time_s
             );
         }
-        let (takeoff, landing) = (jump.event("takeoff"), jump.event("landing"));
+        let (takeoff, landing) = (jump.event(EventId::Takeoff), jump.event(EventId::Landing));
         if let (Some(t), Some(l)) = (takeoff, landing) {
             assert!(
                 t < l,

@@ -1,6 +1,5 @@
 //! The command line: `hangtime analyze VIDEO...` and friends.
 
-use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -10,11 +9,12 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hangtime::analysis::{AnalysisOptions, JumpKind};
+use hangtime::cache::PoseCache;
 use hangtime::pipeline::{
     PipelineError, PipelineOptions, VideoAnalysis, analyze_prepared, prepare_video,
 };
 use hangtime::pose::{ModelVariant, Tracker, TrackerOptions};
-use hangtime::report::{self, CsvDialect, VideoOutcome};
+use hangtime::report::{self, CsvDialect, CsvFormat, CsvHeaders, VideoOutcome};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Vertical-jump analysis from phone video.
@@ -28,11 +28,23 @@ pub struct Cli {
     pub videos: Vec<PathBuf>,
 }
 
-/// Subcommands.
+/// What `hangtime` can do besides opening the app.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse videos and print one line per jump.
     Analyze(AnalyzeArgs),
+    /// Look after the cache of tracked poses.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+/// `hangtime cache …`.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Remove every cached pose file.
+    Clear,
+    /// Say where the cache is and how much it holds.
+    Info,
 }
 
 /// Jump kind on the command line: automatic or forced.
@@ -62,6 +74,60 @@ impl KindArg {
     }
 }
 
+/// Pose landmark model on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// BlazePose GHUM lite: fastest.
+    Lite,
+    /// BlazePose GHUM full: more accurate, slower.
+    Full,
+}
+
+impl From<ModelArg> for ModelVariant {
+    fn from(m: ModelArg) -> Self {
+        match m {
+            ModelArg::Lite => Self::Lite,
+            ModelArg::Full => Self::Full,
+        }
+    }
+}
+
+/// CSV separators and decimals on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// Comma separator, decimal point.
+    Standard,
+    /// Semicolon separator, decimal comma (European Excel).
+    ExcelEu,
+}
+
+impl From<DialectArg> for CsvDialect {
+    fn from(d: DialectArg) -> Self {
+        match d {
+            DialectArg::Standard => Self::Standard,
+            DialectArg::ExcelEu => Self::ExcelEu,
+        }
+    }
+}
+
+/// CSV column names on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HeadersArg {
+    /// Stable keys with SI units in the names (`jump_height_m`).
+    Keys,
+    /// Force-plate style names in display units (`Jump Height (Flight Time) [cm]`).
+    Field,
+}
+
+impl From<HeadersArg> for CsvHeaders {
+    fn from(h: HeadersArg) -> Self {
+        match h {
+            HeadersArg::Keys => Self::Keys,
+            HeadersArg::Field => Self::Field,
+        }
+    }
+}
+
 /// Options of `hangtime analyze`.
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
@@ -72,8 +138,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, default_value_t = KindArg::Auto)]
     pub kind: KindArg,
     /// Pose landmark model.
-    #[arg(long, value_enum, default_value_t = ModelVariant::Lite)]
-    pub model: ModelVariant,
+    #[arg(long, value_enum, default_value_t = ModelArg::Lite)]
+    pub model: ModelArg,
     /// Write the JSON report here (`-` for standard output).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
@@ -81,8 +147,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
     /// CSV conventions: standard (comma, decimal point) or excel-eu (semicolon, decimal comma).
-    #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
-    pub csv_dialect: CsvDialect,
+    #[arg(long, value_enum, default_value_t = DialectArg::Standard)]
+    pub csv_dialect: DialectArg,
+    /// CSV column names: keys (stable, SI units) or field (force-plate style, cm and ms).
+    #[arg(long, value_enum, default_value_t = HeadersArg::Keys)]
+    pub csv_headers: HeadersArg,
     /// Write the per-frame series CSV here (the video's name is appended for several videos).
     #[arg(long, value_name = "PATH")]
     pub series: Option<PathBuf>,
@@ -106,13 +175,14 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
     let options = PipelineOptions {
         analysis: AnalysisOptions {
             kind: args.kind.forced(),
+            ..AnalysisOptions::default()
         },
-        use_cache: !args.no_cache,
+        cache: (!args.no_cache).then(PoseCache::user).flatten(),
         ..PipelineOptions::default()
     };
     let jobs = usize::from(args.jobs).min(args.videos.len()).max(1);
     let tracker_options = TrackerOptions {
-        variant: args.model,
+        variant: args.model.into(),
         // One worker: inference shares both cores with the decoder (multi6 2.87 → 2.4 s,
         // results identical). Several workers already fill the cores.
         intra_threads: if jobs == 1 { 2 } else { 1 },
@@ -141,11 +211,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
             workers.push(scope.spawn(|| -> Result<()> {
                 let next_job = || {
                     let (i, path) = queue.lock().ok().and_then(|mut q| q.pop())?;
-                    Some((
-                        i,
-                        path,
-                        prepare_video(path, tracker_options.variant, &options),
-                    ))
+                    Some((i, path, prepare_video(path, tracker_options, &options)))
                 };
                 // The first video starts decoding while the models load.
                 let mut first = next_job();
@@ -163,7 +229,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
                         )
                         .unwrap_or_else(|_| ProgressStyle::default_bar()),
                     );
-                    bar.set_prefix(report::file_name(path));
+                    bar.set_prefix(hangtime::util::file_name(path));
                     let outcome = prepared.and_then(|prepared| {
                         analyze_prepared(
                             prepared,
@@ -225,14 +291,18 @@ fn write_outputs(
             let mut out = std::io::stdout().lock();
             writeln!(out, "{text}")?;
         } else {
-            report::atomic_write(path, text.as_bytes()).with_context(|| {
+            hangtime::util::atomic_write(path, text.as_bytes()).with_context(|| {
                 format!("the JSON report could not be written to {}", path.display())
             })?;
         }
     }
     if let Some(path) = &args.csv {
-        let text = report::jumps_csv(done, args.csv_dialect)?;
-        report::atomic_write(path, text.as_bytes())
+        let format = CsvFormat {
+            dialect: args.csv_dialect.into(),
+            headers: args.csv_headers.into(),
+        };
+        let text = report::jumps_csv(done, format)?;
+        hangtime::util::atomic_write(path, text.as_bytes())
             .with_context(|| format!("the CSV could not be written to {}", path.display()))?;
     }
     if let Some(path) = &args.overlay {
@@ -258,8 +328,8 @@ fn write_outputs(
             } else {
                 path.clone()
             };
-            let text = report::series_csv(v, args.csv_dialect)?;
-            report::atomic_write(&target, text.as_bytes()).with_context(|| {
+            let text = report::series_csv(v, args.csv_dialect.into())?;
+            hangtime::util::atomic_write(&target, text.as_bytes()).with_context(|| {
                 format!("the series could not be written to {}", target.display())
             })?;
         }
@@ -268,7 +338,7 @@ fn write_outputs(
 }
 
 fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to_stderr: bool) {
-    let name = report::file_name(path);
+    let name = hangtime::util::file_name(path);
     let mut lines = Vec::new();
     match outcome {
         Err(e) => {
@@ -283,27 +353,13 @@ fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to
         }
         Ok(v) => {
             for j in &v.analysis.jumps {
-                let mut line = format!("{name}  #{}  {:<4}", j.index, j.kind.name());
-                let m = |k: &str| j.metric(k);
-                if let Some(h) = m("jump_height_m") {
-                    write!(line, "  height {:.1} cm", h * 100.0).ok();
-                }
-                if let Some(t) = m("flight_time_s") {
-                    write!(line, "  flight {:.0} ms", t * 1000.0).ok();
-                }
-                if let Some(t) = m("ground_contact_time_s") {
-                    write!(line, "  contact {:.0} ms", t * 1000.0).ok();
-                }
-                if let Some(r) = m("rsi").or(m("rsi_modified")) {
-                    write!(line, "  rsi {r:.2}").ok();
-                }
-                write!(
-                    line,
-                    "  takeoff f{}  landing f{}  quality {:.2}",
-                    j.takeoff_frame, j.landing_frame, j.quality.score
-                )
-                .ok();
-                lines.push(line);
+                lines.push(format!(
+                    "{name}  {}  takeoff f{}  landing f{}  quality {:.2}",
+                    report::summary(j),
+                    j.takeoff_frame,
+                    j.landing_frame,
+                    j.quality.score
+                ));
             }
         }
     }
@@ -319,4 +375,45 @@ fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to
             println!("{line}");
         }
     }
+}
+
+/// Runs `hangtime cache …`.
+///
+/// # Errors
+/// When there is no cache folder or it cannot be cleared.
+pub fn cache(command: &CacheCommand) -> Result<bool> {
+    let cache = PoseCache::user()
+        .context("there is no cache folder on this system (set HANGTIME_CACHE_DIR)")?;
+    match command {
+        CacheCommand::Clear => {
+            let removed = cache.clear().with_context(|| {
+                format!(
+                    "the cache in {} could not be cleared",
+                    cache.dir().display()
+                )
+            })?;
+            println!(
+                "Removed {} cached video{} ({}) from {}",
+                removed.entries,
+                if removed.entries == 1 { "" } else { "s" },
+                megabytes(removed.bytes),
+                cache.dir().display()
+            );
+        }
+        CacheCommand::Info => {
+            let usage = cache.usage();
+            println!(
+                "{}: {} cached video{}, {}",
+                cache.dir().display(),
+                usage.entries,
+                if usage.entries == 1 { "" } else { "s" },
+                megabytes(usage.bytes)
+            );
+        }
+    }
+    Ok(true)
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
 }

@@ -1,8 +1,10 @@
 //! Hangtime: vertical-jump analysis from phone video.
 //!
 //! The pipeline is `video` (decode) → `pose` (tracker) → `analysis` (signals, jumps, events,
-//! metrics) → `report` (JSON, CSV, series). `pipeline` runs it for one video; `cli` and `app`
-//! are thin layers on top. Nothing outside `app` knows about the UI.
+//! metrics, named by its catalogue) → `report` (JSON, CSV, series, overlay video); `cache`
+//! keeps tracked poses and `util` holds the file helpers they share. `pipeline` runs one video
+//! end to end. The command line and the desktop app sit on top and hold no analysis of their
+//! own; nothing outside `app` knows about the UI.
 
 pub mod analysis;
 #[cfg(feature = "app")]
@@ -13,4 +15,5 @@ pub mod pose;
 pub mod report;
 pub mod runtime;
 pub mod timing;
+pub mod util;
 pub mod video;

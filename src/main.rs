@@ -18,6 +18,7 @@ fn open_app(videos: Vec<std::path::PathBuf>) -> anyhow::Result<bool> {
         screenshot: std::env::var_os(SCREENSHOT_ENV)
             .filter(|p| !p.is_empty())
             .map(std::path::PathBuf::from),
+        cache: hangtime::cache::PoseCache::user(),
         ..hangtime::app::AppConfig::default()
     };
     hangtime::app::run(config)
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match &args.command {
         Some(cli::Command::Analyze(a)) => cli::analyze(a),
+        Some(cli::Command::Cache(c)) => cli::cache(c),
         None => open_app(args.videos),
     };
     match result {

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::analysis::{self, Analysis, AnalysisOptions, ClipFacts};
-use crate::cache::{CachedPoses, PoseCache};
-use crate::pose::{ModelVariant, PoseError, PoseFrame, Tracker, TrackingState};
+use crate::cache::{CacheKey, CachedPoses, PoseCache};
+use crate::pose::{PoseError, PoseFrame, Tracker, TrackerOptions, TrackingState};
 use crate::timing::{Timings, stage};
 use crate::video::{self, DecodeOptions, DecoderThread, VideoError, VideoInfo};
 
@@ -22,24 +22,36 @@ pub enum PipelineError {
     /// Pose tracking failed.
     #[error(transparent)]
     Pose(#[from] PoseError),
+    /// The run was cancelled.
+    #[error("the analysis was cancelled")]
+    Cancelled,
 }
 
 impl PipelineError {
     /// Whether the run was cancelled rather than failed.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self, Self::Pose(PoseError::Cancelled))
+        matches!(self, Self::Cancelled)
     }
 }
 
 /// Settings for one run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PipelineOptions {
     /// Analysis settings.
     pub analysis: AnalysisOptions,
     /// Decoder settings.
     pub decode: DecodeOptions,
-    /// Reuse (and store) tracked poses in the user's cache folder.
-    pub use_cache: bool,
+    /// Where tracked poses are reused from and stored (`None`: track every frame, keep
+    /// nothing). The caller chooses the folder; nothing here looks at the environment.
+    pub cache: Option<PoseCache>,
+}
+
+/// Everything that decides which poses a tracker produces from a video's frames, as one
+/// string for the cache key: the tracker's own identity (algorithm version, model hashes,
+/// options, ONNX Runtime) and the video decoder's. `None` when the runtime cannot be loaded.
+pub fn tracker_identity(options: TrackerOptions) -> Option<String> {
+    let tracker = crate::pose::identity(options).ok()?;
+    Some(format!("{tracker}; {}", video::decoder_identity()))
 }
 
 /// Progress of a running analysis.
@@ -84,7 +96,7 @@ pub fn analyze_video(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<VideoAnalysis, PipelineError> {
-    let prepared = prepare_video(path, tracker.options().variant, options)?;
+    let prepared = prepare_video(path, tracker.options(), options)?;
     analyze_prepared(prepared, tracker, options, model_load, cancel, progress)
 }
 
@@ -93,11 +105,11 @@ pub fn analyze_video(
 /// while the tracker loads hides the decoder's start behind the model load.
 pub struct PreparedVideo {
     path: PathBuf,
-    variant: ModelVariant,
+    tracker: TrackerOptions,
     started: Instant,
     timings: Timings,
     /// Where newly tracked poses are stored.
-    cache_slot: Option<(PoseCache, String)>,
+    cache_slot: Option<(PoseCache, CacheKey)>,
     source: Source,
 }
 
@@ -112,28 +124,28 @@ struct Decoding {
     decoder: DecoderThread,
 }
 
-/// Looks `path` up in the pose cache (for `variant`) and, on a miss, probes it and starts
-/// decoding on its own thread.
+/// Looks `path` up in the pose cache (for a tracker built with `tracker`) and, on a miss,
+/// probes it and starts decoding on its own thread.
 ///
 /// # Errors
 /// A [`PipelineError::Video`] when the video cannot be probed or its decoder cannot start.
 pub fn prepare_video(
     path: &Path,
-    variant: ModelVariant,
+    tracker: TrackerOptions,
     options: &PipelineOptions,
 ) -> Result<PreparedVideo, PipelineError> {
     let started = Instant::now();
     let mut timings = Timings::new();
-    let cache = options.use_cache.then(PoseCache::user).flatten();
-    let key = cache.as_ref().and_then(|_| {
+    let cache_slot = options.cache.as_ref().and_then(|cache| {
         timings.time(stage::CACHE, Some(stage::ANALYSIS), || {
-            PoseCache::key(path, variant).ok()
+            let identity = tracker_identity(tracker)?;
+            let key = CacheKey::new(path, &identity).ok()?;
+            Some((cache.clone(), key))
         })
     });
-    let cache_slot = cache.zip(key);
     let cached = cache_slot
         .as_ref()
-        .and_then(|(c, k)| timings.time(stage::CACHE, Some(stage::ANALYSIS), || c.load(k)));
+        .and_then(|(c, k)| timings.time(stage::CACHE, Some(stage::ANALYSIS), || c.load(*k)));
     let source = if let Some(hit) = cached {
         Source::Cached(hit)
     } else {
@@ -143,7 +155,7 @@ pub fn prepare_video(
     };
     Ok(PreparedVideo {
         path: path.to_path_buf(),
-        variant,
+        tracker,
         started,
         timings,
         cache_slot,
@@ -165,11 +177,11 @@ pub fn analyze_prepared(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<VideoAnalysis, PipelineError> {
     let variant = tracker.options().variant;
-    // Prepared for another model: its cache lookup does not apply.
-    let prepared = if prepared.variant == variant {
+    // Prepared for another tracker: its cache lookup does not apply.
+    let prepared = if prepared.tracker == tracker.options() {
         prepared
     } else {
-        prepare_video(&prepared.path, variant, options)?
+        prepare_video(&prepared.path, tracker.options(), options)?
     };
     let PreparedVideo {
         path,
@@ -201,10 +213,16 @@ pub fn analyze_prepared(
             )?;
             if let Some((cache, key)) = &cache_slot {
                 let (info, poses, warnings) = &fresh;
-                cache.store(
-                    key,
-                    &CachedPoses::new(info.clone(), poses.clone(), warnings.clone()),
-                );
+                let entry = CachedPoses {
+                    // The path is the caller's, not the content's (and may not be UTF-8).
+                    info: VideoInfo {
+                        path: PathBuf::new(),
+                        ..info.clone()
+                    },
+                    poses: poses.clone(),
+                    warnings: warnings.clone(),
+                };
+                cache.store(*key, &entry);
             }
             fresh
         }
@@ -251,7 +269,7 @@ fn track_video(
     for frame in &decoder.frames {
         if cancel.load(Ordering::Relaxed) {
             decoder.finish();
-            return Err(PoseError::Cancelled.into());
+            return Err(PipelineError::Cancelled);
         }
         let frame = match frame {
             Ok(f) => f,
@@ -286,6 +304,13 @@ fn track_video(
         Some(stage::ANALYSIS),
         report.decode_time + report.convert_time,
     );
+    if !report.convert_time.is_zero() {
+        timings.add(
+            stage::PIXEL_FORMAT,
+            Some(stage::DECODE),
+            report.convert_time,
+        );
+    }
     timings.add(stage::TRACKING, Some(stage::ANALYSIS), tracking_time);
     let mut warnings = Vec::new();
     if report.truncated || report.corrupt_packets > 0 {

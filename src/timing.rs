@@ -12,9 +12,13 @@ pub mod stage {
     pub const CACHE: &str = "cache";
     /// Loading the runtime and pose models (0 ms when the tracker is reused).
     pub const MODEL_LOAD: &str = "model_load";
-    /// Demux and decode of compressed video.
+    /// Demux, decode and pixel conversion of the video, on the decoder's own thread (it runs
+    /// beside tracking, so it overlaps the tracking stage).
     pub const DECODE: &str = "decode";
-    /// Pose tracking of all frames (crop, inference, post-processing).
+    /// Conversion of 10-bit, 4:2:2 and other pixel formats to 8-bit 4:2:0 (part of decode).
+    pub const PIXEL_FORMAT: &str = "pixel_format";
+    /// Pose tracking of all frames: crop, inference, post-processing, and waiting for the
+    /// decoder when it is slower.
     pub const TRACKING: &str = "tracking";
     /// Colour conversion and affine crop into model tensors.
     pub const CROP: &str = "colour_crop";

@@ -16,19 +16,21 @@ use std::time::{Duration, Instant};
 use egui::{Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use hangtime::analysis::{EventId, MetricId};
 use hangtime::app::{AnalysisStatus, AppConfig, Command, HangtimeApp, Settings, ToastKind};
+use hangtime::cache::PoseCache;
 
 const CLIP: &str = "cmj_side_multi6_29fps.mp4";
 /// A debug build on two cores analyses the clip in well under this.
 const ANALYSIS_TIMEOUT: Duration = Duration::from_mins(10);
 
 fn harness(videos: Vec<std::path::PathBuf>) -> Harness<'static, HangtimeApp> {
-    harness_with_cache(videos, false)
+    harness_with_cache(videos, None)
 }
 
 fn harness_with_cache(
     videos: Vec<std::path::PathBuf>,
-    use_cache: bool,
+    cache: Option<PoseCache>,
 ) -> Harness<'static, HangtimeApp> {
     Harness::builder()
         .with_size(vec2(1280.0, 800.0))
@@ -39,8 +41,9 @@ fn harness_with_cache(
                     videos,
                     // Fixed settings: whatever a developer saved must not change the test.
                     settings: Some(Settings::default()),
-                    // Tests that time or cancel tracking need it to run, not a cache hit.
-                    no_cache: !use_cache,
+                    // Tests that time or cancel tracking need it to run, not a cache hit; a
+                    // cache, when used, is the test's own folder, never the user's.
+                    cache: cache.clone(),
                     ..AppConfig::default()
                 },
             )
@@ -102,11 +105,12 @@ fn clip_is_analysed_stepped_corrected_and_exported() {
     let height = value_of(&harness, "Jump height, jump 1");
     let cm: f64 = height
         .strip_suffix(" cm")
+        .and_then(|v| v.split(" ± ").next())
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("jump height cell reads {height:?}"));
     assert!((20.0..80.0).contains(&cm), "jump height {cm} cm");
     let expected = harness.state().current_analysis().unwrap().analysis.jumps[0]
-        .metric("jump_height_m")
+        .metric(MetricId::JumpHeight)
         .unwrap();
     assert!(
         (cm - expected * 100.0).abs() < 0.051,
@@ -131,7 +135,7 @@ fn clip_is_analysed_stepped_corrected_and_exported() {
 
     // Drag the takeoff marker of jump 1 a little to the left.
     let before = harness.state().current_analysis().unwrap().analysis.jumps[0]
-        .event("takeoff")
+        .event(EventId::Takeoff)
         .unwrap();
     let marker = harness
         .get_by_label("Takeoff marker, jump 1")
@@ -149,8 +153,8 @@ fn clip_is_analysed_stepped_corrected_and_exported() {
     harness.step();
     harness.step();
     let jump = &harness.state().current_analysis().unwrap().analysis.jumps[0];
-    assert!(jump.edited, "dragging the marker edits the jump");
-    let after = jump.event("takeoff").unwrap();
+    assert!(jump.edited(), "dragging the marker edits the jump");
+    let after = jump.event(EventId::Takeoff).unwrap();
     assert!(
         after < before - 0.01,
         "takeoff moved earlier: {before} → {after}"
@@ -183,7 +187,7 @@ fn clip_is_analysed_stepped_corrected_and_exported() {
     assert_eq!(first[column("edited")], "true");
     let exported_height: f64 = first[column("jump_height_m")].parse().unwrap();
     let now = harness.state().current_analysis().unwrap().analysis.jumps[0]
-        .metric("jump_height_m")
+        .metric(MetricId::JumpHeight)
         .unwrap();
     assert!(
         (exported_height - now).abs() < 1e-3,
@@ -316,18 +320,23 @@ fn the_same_clip_opened_again_is_answered_from_the_cache() {
     let Some(clip) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else {
         return;
     };
+    // An empty cache of the test's own: the first run tracks, the second reads it back.
+    let dir = tempfile::tempdir().unwrap();
+    let cache = PoseCache::at(dir.path());
     let mut results = Vec::new();
     for _ in 0..2 {
-        let mut harness = harness_with_cache(vec![clip.clone()], true);
+        let mut harness = harness_with_cache(vec![clip.clone()], Some(cache.clone()));
         step_until(&mut harness, "the analysis", ANALYSIS_TIMEOUT, analysed);
         results.push(harness.state().current_analysis().unwrap().clone());
     }
     let (first, second) = (&results[0], &results[1]);
+    assert!(first.timings.ms("tracking") > 0.0, "the first run tracks");
     assert!(
         second.timings.ms("tracking") < 1e-9,
         "no tracking on the second run"
     );
     assert!(second.timings.ms("cache") > 0.0, "the cache was read");
-    assert_eq!(first.poses, second.poses);
+    assert_eq!(first.poses, second.poses, "cached = tracked, exactly");
     assert_eq!(first.analysis.jumps, second.analysis.jumps);
+    assert_eq!(cache.usage().entries, 1);
 }

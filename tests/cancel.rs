@@ -24,8 +24,11 @@ fn rss_mb() -> f64 {
     kb / 1024.0
 }
 
+/// Cancel/restart cycles, each stopping seven frames later than the one before.
+const CYCLES: usize = 40;
+
 #[test]
-fn twenty_cancel_restart_cycles_keep_the_tracker_and_memory_intact() {
+fn forty_cancel_restart_cycles_keep_the_tracker_and_memory_intact() {
     let Some(clip) = common::shared_video("cmj_side_multi6_29fps.mp4") else {
         return;
     };
@@ -34,7 +37,7 @@ fn twenty_cancel_restart_cycles_keep_the_tracker_and_memory_intact() {
     let reference = common::analyze(&clip, &mut tracker, &options);
     let baseline = rss_mb();
     let mut worst_latency = Duration::ZERO;
-    for cycle in 0..40 {
+    for cycle in 0..CYCLES {
         let cancel = AtomicBool::new(false);
         let mut cancelled_at = None;
         let stop_after = 20 + cycle * 7;
@@ -59,7 +62,7 @@ fn twenty_cancel_restart_cycles_keep_the_tracker_and_memory_intact() {
     let again = common::analyze(&clip, &mut tracker, &options);
     let grown = rss_mb() - baseline;
     eprintln!(
-        "cancel latency worst {worst_latency:?}; RSS after 20 cycles {grown:+.1} MB over {baseline:.0} MB"
+        "cancel latency worst {worst_latency:?}; RSS after {CYCLES} cycles {grown:+.1} MB over {baseline:.0} MB"
     );
     assert!(
         worst_latency < Duration::from_millis(200),

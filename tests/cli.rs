@@ -106,13 +106,14 @@ fn analyze_writes_json_csv_and_series_and_fails_only_for_bad_videos() {
         "{stderr}"
     );
     assert!(
-        stdout.contains("#1") && stdout.contains("cmj") && stdout.contains("height"),
+        stdout.contains("#1 CMJ") && stdout.contains("height"),
         "{stdout}"
     );
 
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(doc["hangtime_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(doc["schema_version"], 2);
     let results = doc["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     let ok = &results[0];

@@ -115,3 +115,76 @@ fn landmarks_match_mediapipe_within_two_percent_of_body_height() {
         }
     }
 }
+
+/// Frames of the pinned tracker output.
+const FINGERPRINT_FRAMES: usize = 12;
+
+/// A landmark coordinate quantised to half a pixel.
+fn half_pixel(v: f32) -> f64 {
+    (f64::from(v) * 2.0).round() / 2.0
+}
+
+#[test]
+fn the_tracker_version_changes_whenever_its_output_does() {
+    use hangtime::pose::{TRACKER_VERSION, TrackingState};
+    use hangtime::timing::Timings;
+    use hangtime::video::{DecodeOptions, VideoDecoder};
+
+    let clip_name = "cmj_side_multi6_29fps.mp4";
+    let Some(clip) = common::shared_video(clip_name) else {
+        return;
+    };
+    let fixture =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tracker_fingerprint.json");
+    let mut tracker = common::tracker(ModelVariant::Lite);
+    let mut state = TrackingState::default();
+    let mut timings = Timings::new();
+    let decoder = VideoDecoder::open(&clip, DecodeOptions::default()).unwrap();
+    let frames: Vec<Vec<[f64; 2]>> = decoder
+        .take(FINGERPRINT_FRAMES)
+        .map(|frame| {
+            let pose = tracker
+                .track(&frame.unwrap(), &mut state, &mut timings)
+                .unwrap();
+            pose.landmarks
+                .iter()
+                .map(|l| [half_pixel(l.x), half_pixel(l.y)])
+                .collect()
+        })
+        .collect();
+    let current = serde_json::json!({
+        "tracker_version": TRACKER_VERSION,
+        "clip": clip_name,
+        "model": "lite",
+        "frames": frames,
+    });
+    if std::env::var_os("HANGTIME_UPDATE_FIXTURES").is_some() {
+        std::fs::write(&fixture, serde_json::to_string(&current).unwrap()).unwrap();
+        return;
+    }
+    let pinned: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fixture).unwrap()).unwrap();
+    let bump = format!(
+        "bump TRACKER_VERSION (now {TRACKER_VERSION}) so no cache returns the old tracker's \
+         poses, then rerun with HANGTIME_UPDATE_FIXTURES=1 cargo test --test pose"
+    );
+    assert_eq!(
+        pinned["tracker_version"].as_u64(),
+        Some(u64::from(TRACKER_VERSION)),
+        "the fixture pins another tracker version: {bump}"
+    );
+    let pinned: Vec<Vec<[f64; 2]>> = serde_json::from_value(pinned["frames"].clone()).unwrap();
+    assert_eq!(pinned.len(), frames.len());
+    for (f, (a, b)) in frames.iter().zip(&pinned).enumerate() {
+        assert_eq!(a.len(), b.len(), "frame {f}: tracked differently; {bump}");
+        for (k, (p, q)) in a.iter().zip(b).enumerate() {
+            // One half-pixel step either way is rounding noise between CPUs.
+            let moved = (p[0] - q[0]).abs().max((p[1] - q[1]).abs());
+            assert!(
+                moved <= 0.5,
+                "frame {f}, landmark {k}: {p:?} now, {q:?} pinned; the tracker's output \
+                 changed: {bump}"
+            );
+        }
+    }
+}

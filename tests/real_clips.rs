@@ -7,7 +7,7 @@
 
 mod common;
 
-use hangtime::analysis::JumpKind;
+use hangtime::analysis::{EventId, JumpKind, MetricId};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -40,7 +40,7 @@ fn labelled_jumps_are_found_within_one_frame() {
                 found.takeoff_frame,
                 found.landing_frame,
                 found.kind,
-                found.metric("jump_height_m")
+                found.metric(MetricId::JumpHeight)
             );
             assert!(
                 found.takeoff_frame.abs_diff(*takeoff) <= 1,
@@ -76,11 +76,15 @@ fn multi6_clip_yields_six_countermovement_jumps() {
             .collect::<Vec<_>>()
     );
     for j in &v.analysis.jumps {
-        let h = j.metric("jump_height_m").unwrap();
+        let h = j.metric(MetricId::JumpHeight).unwrap();
         assert!((0.3..0.7).contains(&h), "jump {} height {h}", j.index);
         // No phase lasts less than nothing, and events come in time order.
-        for m in j.metrics.iter().filter(|m| m.name.ends_with("_duration_s")) {
-            assert!(m.value > 0.0, "jump {}: {} = {}", j.index, m.name, m.value);
+        for m in j
+            .metrics
+            .iter()
+            .filter(|m| m.id.key().ends_with("_duration_s"))
+        {
+            assert!(m.value > 0.0, "jump {}: {} = {}", j.index, m.id, m.value);
         }
         assert!(
             j.events.windows(2).all(|w| w[0].time_s <= w[1].time_s),
@@ -92,17 +96,23 @@ fn multi6_clip_yields_six_countermovement_jumps() {
     // Jump 1 starts from standing: onset and phase durations. Jumps 2-6 go straight on from
     // the previous landing: contact time and RSI instead of an onset.
     let first = &v.analysis.jumps[0];
-    assert!(first.event("movement_onset").is_some());
-    assert!(first.metric("unweighting_duration_s").is_some());
+    assert!(first.event(EventId::MovementOnset).is_some());
+    assert!(first.metric(MetricId::UnweightingDuration).is_some());
     for j in &v.analysis.jumps[1..] {
-        assert!(j.event("movement_onset").is_none(), "jump {}", j.index);
-        let contact = j.metric("ground_contact_time_s").expect("a contact time");
+        assert!(
+            j.event(EventId::MovementOnset).is_none(),
+            "jump {}",
+            j.index
+        );
+        let contact = j
+            .metric(MetricId::GroundContactTime)
+            .expect("a contact time");
         assert!(
             (0.3..1.5).contains(&contact),
             "jump {}: contact {contact}",
             j.index
         );
-        let rsi = j.metric("rsi").expect("an RSI");
+        let rsi = j.metric(MetricId::Rsi).expect("an RSI");
         assert!((0.2..1.5).contains(&rsi), "jump {}: rsi {rsi}", j.index);
     }
 }
@@ -115,12 +125,12 @@ fn tiltcam_height_matches_the_published_jump_mat_reading() {
     let mut tracker = common::tracker(ModelVariant::Lite);
     let v = common::analyze(&path, &mut tracker, &PipelineOptions::default());
     let jump = v.analysis.jumps.iter().max_by(|a, b| {
-        a.metric("flight_time_s")
+        a.metric(MetricId::FlightTime)
             .unwrap_or(0.0)
-            .total_cmp(&b.metric("flight_time_s").unwrap_or(0.0))
+            .total_cmp(&b.metric(MetricId::FlightTime).unwrap_or(0.0))
     });
     let h = jump
-        .and_then(|j| j.metric("jump_height_m"))
+        .and_then(|j| j.metric(MetricId::JumpHeight))
         .expect("a jump with a height");
     eprintln!("tilt-cam height {:.2} cm (published 76.34 cm)", h * 100.0);
     assert!((h - 0.7634).abs() <= 0.03, "height {h}");
@@ -147,7 +157,7 @@ fn squat_jump_and_its_rotated_twin_agree() {
                 .collect();
             assert_eq!(v.analysis.jumps.len(), 1, "{}: {kinds:?}", p.display());
             assert_eq!(v.analysis.jumps[0].kind, JumpKind::Sj, "{}", p.display());
-            v.analysis.jumps[0].metric("jump_height_m").unwrap()
+            v.analysis.jumps[0].metric(MetricId::JumpHeight).unwrap()
         })
         .collect();
     eprintln!("squat jump heights {heights:?}");
@@ -162,7 +172,8 @@ fn a_clip_prepared_while_the_tracker_loads_is_tracked_the_same() {
     let options = PipelineOptions::default();
     let wall = Instant::now();
     // Decoding starts before the models load, as in the CLI.
-    let prepared = prepare_video(&path, ModelVariant::Lite, &options).unwrap();
+    let prepared =
+        prepare_video(&path, common::tracker_options(ModelVariant::Lite), &options).unwrap();
     let mut tracker = common::tracker(ModelVariant::Lite);
     let load = tracker.load_time();
     let early = analyze_prepared(

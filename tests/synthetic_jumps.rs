@@ -18,7 +18,8 @@
 )]
 
 use hangtime::analysis::{
-    Analysis, AnalysisOptions, ClipFacts, G, Jump, JumpKind, analyze, centre_of_mass, joint_angles,
+    Analysis, AnalysisOptions, ClipFacts, EventId, G, Jump, JumpKind, MetricId, analyze,
+    centre_of_mass, joint_angles,
 };
 use hangtime::pose::{Landmark, PoseFrame, landmark as lm};
 use hangtime::timing::Timings;
@@ -396,8 +397,8 @@ fn poses_at(script: &Script, times: &[f64], s: &Sampling, rng: &mut Rng) -> Vec<
         .collect()
 }
 
-/// Samples a script and analyses it.
-fn run(script: &Script, s: &Sampling) -> (Analysis, Vec<f64>) {
+/// Samples a script: its poses and clip facts.
+fn sample(script: &Script, s: &Sampling) -> (Vec<PoseFrame>, ClipFacts) {
     let mut rng = Rng::new(s.seed);
     let times = frame_times(script, s, &mut rng);
     let poses = poses_at(script, &times, s, &mut rng);
@@ -407,12 +408,19 @@ fn run(script: &Script, s: &Sampling) -> (Analysis, Vec<f64>) {
         width: WIDTH,
         height: HEIGHT,
     };
+    (poses, facts)
+}
+
+/// Samples a script and analyses it.
+fn run(script: &Script, s: &Sampling) -> (Analysis, Vec<f64>) {
+    let (poses, facts) = sample(script, s);
     let analysis = analyze(
         &poses,
         &facts,
         &AnalysisOptions::default(),
         &mut Timings::new(),
     );
+    let times = poses.iter().map(|p| p.time_s).collect();
     (analysis, times)
 }
 
@@ -437,7 +445,13 @@ fn flight_errors<'a>(
     let summary: Vec<_> = analysis
         .jumps
         .iter()
-        .map(|j| (j.kind.name(), j.event("takeoff"), j.event("landing")))
+        .map(|j| {
+            (
+                j.kind.name(),
+                j.event(EventId::Takeoff),
+                j.event(EventId::Landing),
+            )
+        })
         .collect();
     assert_eq!(
         analysis.jumps.len(),
@@ -450,9 +464,9 @@ fn flight_errors<'a>(
     let mut e = Errors::default();
     let mut jumps = Vec::new();
     for (jump, &(takeoff, landing)) in analysis.jumps.iter().zip(&script.flights) {
-        let est_to = jump.event("takeoff").expect("takeoff event");
-        let est_ld = jump.event("landing").expect("landing event");
-        let height = jump.metric("jump_height_m").expect("jump height");
+        let est_to = jump.event(EventId::Takeoff).expect("takeoff event");
+        let est_ld = jump.event(EventId::Landing).expect("landing event");
+        let height = jump.metric(MetricId::JumpHeight).expect("jump height");
         let truth_h = G * (landing - takeoff).powi(2) / 8.0;
         e.takeoff_s = e.takeoff_s.max((est_to - takeoff).abs());
         e.landing_s = e.landing_s.max((est_ld - landing).abs());
@@ -746,20 +760,20 @@ fn three_countermovement_jumps_are_all_found() {
             let kinds: Vec<JumpKind> = jumps.iter().map(|j| j.kind).collect();
             assert_eq!(kinds, vec![JumpKind::Cmj; 3], "{label}");
             for (j, h) in jumps.iter().zip(heights) {
-                let found = j.metric("jump_height_m").expect("height");
+                let found = j.metric(MetricId::JumpHeight).expect("height");
                 assert!(
                     (found - h).abs() < 0.01,
                     "{label}: jump {} height {found} vs {h}",
                     j.index
                 );
                 // The countermovement is timed before the takeoff, with its depth in metres.
-                let onset = j.event("movement_onset").expect("movement onset");
-                let lowest = j.event("lowest_point").expect("lowest point");
+                let onset = j.event(EventId::MovementOnset).expect("movement onset");
+                let lowest = j.event(EventId::LowestPoint).expect("lowest point");
                 assert!(
-                    onset < lowest && lowest < j.event("takeoff").expect("takeoff"),
+                    onset < lowest && lowest < j.event(EventId::Takeoff).expect("takeoff"),
                     "{label}"
                 );
-                let depth = j.metric("countermovement_depth_m").expect("depth");
+                let depth = j.metric(MetricId::CountermovementDepth).expect("depth");
                 assert!(
                     (depth - CMJ_DEPTH).abs() < 0.02,
                     "{label}: countermovement depth {depth} vs {CMJ_DEPTH}"
@@ -811,7 +825,7 @@ fn squat_jump_from_a_held_squat_is_a_squat_jump() {
                 jumps[0].events
             );
             // The push starts when the hold ends.
-            let push = jumps[0].event("push_start").expect("push start");
+            let push = jumps[0].event(EventId::PushStart).expect("push start");
             let truth = script.segments[3].start;
             assert!(
                 (push - truth).abs() < 0.1,
@@ -868,11 +882,11 @@ fn rebound_hops_are_hops_with_their_contact_times() {
             let mut contact_err = 0.0f64;
             for (i, j) in jumps.iter().enumerate().skip(1) {
                 let truth = script.flights[i].0 - script.flights[i - 1].1;
-                let found = j.metric("ground_contact_time_s").expect("contact time");
+                let found = j.metric(MetricId::GroundContactTime).expect("contact time");
                 contact_err = contact_err.max((found - truth).abs());
             }
             assert!(
-                jumps[0].metric("ground_contact_time_s").is_none(),
+                jumps[0].metric(MetricId::GroundContactTime).is_none(),
                 "{label}: the first hop has no contact before it"
             );
             eprintln!("{label}: contact time error {:.3} ms", contact_err * 1e3);
@@ -885,4 +899,193 @@ fn rebound_hops_are_hops_with_their_contact_times() {
             assert_accurate(&label, e, fps);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hand corrections
+// ---------------------------------------------------------------------------------------------
+
+/// Every number of a jump, for exact comparisons.
+fn numbers(j: &Jump) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = j
+        .metrics
+        .iter()
+        .flat_map(|m| {
+            let mut v = vec![(m.id.to_string(), m.value.to_bits())];
+            if let Some(ci) = m.interval {
+                v.push((format!("{}.low", m.id), ci.low.to_bits()));
+                v.push((format!("{}.high", m.id), ci.high.to_bits()));
+            }
+            v
+        })
+        .collect();
+    out.extend(
+        j.events
+            .iter()
+            .map(|e| (e.id.to_string(), e.time_s.to_bits())),
+    );
+    out.push(("quality".to_owned(), j.quality.score.to_bits()));
+    out
+}
+
+/// A noisy clip of three countermovement jumps (own scales differ by the noise) and one of
+/// rebound hops analysed as drop jumps (contact time from the previous landing).
+fn clips_to_edit() -> Vec<(&'static str, Vec<PoseFrame>, ClipFacts, AnalysisOptions)> {
+    let noisy = |seed| Sampling {
+        noise_px: 1.0,
+        seed,
+        ..Sampling::at(30.0)
+    };
+    let (cmj, cmj_facts) = sample(&cmj_script(&[0.28, 0.42, 0.35], 0.0), &noisy(5));
+    let (hops, hop_facts) = sample(&hops_script(4, 0.15, 0.2), &noisy(9));
+    vec![
+        ("three CMJs", cmj, cmj_facts, AnalysisOptions::default()),
+        (
+            "hops forced to drop jumps",
+            hops,
+            hop_facts,
+            AnalysisOptions {
+                kind: Some(JumpKind::Dj),
+                ..AnalysisOptions::default()
+            },
+        ),
+    ]
+}
+
+#[test]
+fn moving_an_edge_to_its_own_time_changes_no_number() {
+    for (label, poses, facts, options) in clips_to_edit() {
+        let analysis = analyze(&poses, &facts, &options, &mut Timings::new());
+        assert!(
+            analysis.jumps.len() >= 3,
+            "{label}: {:?}",
+            analysis.warnings
+        );
+        for (j, jump) in analysis.jumps.iter().enumerate() {
+            let (takeoff, landing) = (
+                jump.event(EventId::Takeoff).unwrap(),
+                jump.event(EventId::Landing).unwrap(),
+            );
+            let edited =
+                analysis.reanalyzed(&poses, &analysis.with_edges(j, takeoff, landing).unwrap());
+            assert_eq!(edited.jumps.len(), analysis.jumps.len(), "{label}");
+            for (a, b) in analysis.jumps.iter().zip(&edited.jumps) {
+                assert_eq!(numbers(a), numbers(b), "{label}: jump {}", a.index);
+                assert_eq!(a.quality, b.quality, "{label}: jump {}", a.index);
+            }
+            assert!(
+                edited.jumps[j].edited(),
+                "{label}: jump {} is marked edited",
+                j + 1
+            );
+            assert_eq!(edited.jumps[j].detected_edges, Some((takeoff, landing)));
+        }
+    }
+}
+
+#[test]
+fn an_edited_jump_is_analysed_as_a_fresh_analysis_forced_to_its_edges() {
+    for (label, poses, facts, options) in clips_to_edit() {
+        let analysis = analyze(&poses, &facts, &options, &mut Timings::new());
+        for (j, jump) in analysis.jumps.iter().enumerate() {
+            let takeoff = jump.event(EventId::Takeoff).unwrap();
+            let landing = jump.event(EventId::Landing).unwrap();
+            let flight = jump.metric(MetricId::FlightTime).unwrap();
+            // Takeoff 10 ms later: 10 ms less flight.
+            let later_takeoff = analysis.with_edges(j, takeoff + 0.01, landing).unwrap();
+            let edited = analysis.reanalyzed(&poses, &later_takeoff);
+            let e = &edited.jumps[j];
+            let t = e.metric(MetricId::FlightTime).unwrap();
+            assert!(
+                (t - (flight - 0.01)).abs() < 1e-9,
+                "{label}: flight {flight} → {t}"
+            );
+            let h = e.metric(MetricId::JumpHeight).unwrap();
+            assert!(
+                (h - G * t * t / 8.0).abs() < 1e-12,
+                "{label}: height {h} for {t} s"
+            );
+            // Every other number is what a fresh analysis forced to those edges gives: the
+            // jump's own scale, its refitted flight, its quality and contact time.
+            let fresh = analyze(&poses, &facts, &later_takeoff, &mut Timings::new());
+            for (a, b) in fresh.jumps.iter().zip(&edited.jumps) {
+                assert_eq!(numbers(a), numbers(b), "{label}: jump {}", a.index);
+                assert_eq!(a.quality, b.quality, "{label}: jump {}", a.index);
+            }
+            assert_eq!(fresh.warnings, edited.warnings, "{label}");
+            // Landing 10 ms later: 10 ms more flight.
+            let later_landing = analysis.with_edges(j, takeoff, landing + 0.01).unwrap();
+            let edited = analysis.reanalyzed(&poses, &later_landing);
+            let t = edited.jumps[j].metric(MetricId::FlightTime).unwrap();
+            assert!(
+                (t - (flight + 0.01)).abs() < 1e-9,
+                "{label}: flight {flight} → {t}"
+            );
+            // A drop jump keeps its contact time (now 10 ms longer) and RSI.
+            if jump.kind == JumpKind::Dj
+                && let Some(contact) = jump.metric(MetricId::GroundContactTime)
+            {
+                let e = &analysis.reanalyzed(&poses, &later_takeoff).jumps[j];
+                let after = e
+                    .metric(MetricId::GroundContactTime)
+                    .expect("contact time kept");
+                assert!(
+                    (after - (contact + 0.01)).abs() < 1e-9,
+                    "{label}: contact {after}"
+                );
+                assert!(e.metric(MetricId::Rsi).is_some(), "{label}: RSI kept");
+            }
+        }
+        assert!(
+            analysis
+                .jumps
+                .iter()
+                .any(|j| j.metric(MetricId::Rsi).is_some())
+                || label == "three CMJs",
+            "{label}: the drop jumps have an RSI"
+        );
+    }
+}
+
+#[test]
+fn corrections_are_clamped_to_a_valid_order() {
+    let (label, poses, facts, options) = clips_to_edit().remove(0);
+    let analysis = analyze(&poses, &facts, &options, &mut Timings::new());
+    let second = &analysis.jumps[1];
+    let apex = second.event(EventId::Apex).unwrap();
+    let previous_landing = analysis.jumps[0].event(EventId::Landing).unwrap();
+    let next_takeoff = analysis.jumps[2].event(EventId::Takeoff).unwrap();
+    let landing = second.event(EventId::Landing).unwrap();
+    let takeoff = second.event(EventId::Takeoff).unwrap();
+    // Takeoff dragged past the apex stops before it; landing dragged before it stops after it.
+    let past_apex = analysis.reanalyzed(
+        &poses,
+        &analysis.with_edges(1, apex + 0.2, landing).unwrap(),
+    );
+    let t = past_apex.jumps[1].event(EventId::Takeoff).unwrap();
+    assert!(t < apex, "{label}: takeoff {t} past the apex {apex}");
+    let v = past_apex.jumps[1].metric(MetricId::TakeoffVelocity);
+    assert!(v.is_none_or(|v| v > 0.0), "{label}: takeoff velocity {v:?}");
+    let before_apex = analysis.reanalyzed(
+        &poses,
+        &analysis.with_edges(1, takeoff, apex - 0.2).unwrap(),
+    );
+    let l = before_apex.jumps[1].event(EventId::Landing).unwrap();
+    assert!(l > apex, "{label}: landing {l} before the apex {apex}");
+    // Neither edge crosses the neighbouring jumps.
+    let wide = analysis
+        .with_edges(1, previous_landing - 1.0, next_takeoff + 1.0)
+        .unwrap();
+    let wide = analysis.reanalyzed(&poses, &wide);
+    assert_eq!(wide.jumps.len(), 3, "{label}");
+    let (t, l) = (
+        wide.jumps[1].event(EventId::Takeoff).unwrap(),
+        wide.jumps[1].event(EventId::Landing).unwrap(),
+    );
+    assert!(
+        t > previous_landing && l < next_takeoff,
+        "{label}: {t}..{l}"
+    );
+    assert!(analysis.with_edges(1, f64::NAN, landing).is_none());
+    assert!(analysis.with_edges(7, takeoff, landing).is_none());
 }

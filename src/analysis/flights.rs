@@ -5,6 +5,7 @@
 //! takeoff and landing are where that parabola, offset by the body's posture at the edge of
 //! the flight, puts the toes exactly on the ground.
 
+use super::frames::frames_between;
 use super::signals::Signals;
 use super::smooth::{fit_parabola, median, smooth};
 
@@ -47,6 +48,8 @@ pub struct Flight {
     pub parabola: Option<([f64; 3], f64)>,
     /// Toe ground line (y pixels) before takeoff and after landing.
     pub ground_y: (f64, f64),
+    /// The automatically detected (takeoff, landing) when a person corrected the edges.
+    pub detected: Option<(f64, f64)>,
 }
 
 impl Flight {
@@ -280,18 +283,82 @@ fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
         takeoff_s = linear_takeoff;
         landing_s = linear_landing;
     }
+    // The flight reported is the one between these edges, refitted on the frames inside them:
+    // a flight forced to its own edges (a correction left where it was) is then the same.
+    with_edges(s, takeoff_s, landing_s).or_else(|| {
+        // Very short flights give a poorly conditioned curvature: keep timing, drop the scale.
+        let px_per_m = px_per_m.filter(|v| v.is_finite() && *v > 0.0 && last - first >= 4);
+        Some(Flight {
+            first_airborne: first,
+            last_airborne: last,
+            takeoff_s,
+            landing_s,
+            apex_s,
+            px_per_m,
+            fit_rms_px: rms,
+            parabola,
+            ground_y: (ground_before, ground_after),
+            detected: None,
+        })
+    })
+}
+
+/// The flight between two given edges: its airborne frames are the frames strictly between
+/// them, its parabola is fitted to their centre of mass, and its ground lines are measured
+/// beside them. `None` when no frame lies between the edges or no contact frame beside them.
+pub fn with_edges(s: &Signals, takeoff_s: f64, landing_s: f64) -> Option<Flight> {
+    let t = &s.t;
+    if !(takeoff_s.is_finite() && landing_s.is_finite() && landing_s > takeoff_s) {
+        return None;
+    }
+    let airborne = frames_between(t, takeoff_s, landing_s);
+    if airborne.is_empty() || airborne.start == 0 || airborne.end >= t.len() {
+        return None;
+    }
+    let (first, last) = (airborne.start, airborne.end - 1);
+    let com = &s.com_y;
+    let apex_idx = (first..=last)
+        .filter(|&k| com[k].is_finite())
+        .min_by(|&x, &y| com[x].total_cmp(&com[y]))
+        .unwrap_or(first);
+    // Edge frames carry motion blur and posture change: fit the interior when long enough.
+    let (fa, fb) = if last - first >= 5 {
+        (first + 1, last - 1)
+    } else {
+        (first, last)
+    };
+    let t0 = t[apex_idx];
+    let (parabola, rms) = match fit_parabola(&t[fa..=fb], &com[fa..=fb], t0) {
+        Some((coeffs, rms)) if coeffs[0] > 0.0 => (Some((coeffs, t0)), rms),
+        _ => (None, f64::NAN),
+    };
+    let apex_s = parabola.map_or(t0, |([a, b, _], t0)| t0 - b / (2.0 * a));
     // Very short flights give a poorly conditioned curvature: keep timing, drop the scale.
-    let px_per_m = px_per_m.filter(|v| v.is_finite() && *v > 0.0 && last - first >= 4);
+    let px_per_m = parabola
+        .map(|([a, _, _], _)| 2.0 * a / G)
+        .filter(|v| v.is_finite() && *v > 0.0 && last - first >= 4);
+    let mut ground_y = (
+        local_ground(s, first - 1, true, None),
+        local_ground(s, last + 1, false, None),
+    );
+    if (ground_y.1 - ground_y.0).abs() <= CONTACT_CLEARANCE * s.leg_length_px {
+        let tol = (EDGE_TOLERANCE * s.leg_length_px).max(3.0);
+        ground_y = (
+            local_ground(s, first - 1, true, Some(tol)),
+            local_ground(s, last + 1, false, Some(tol)),
+        );
+    }
     Some(Flight {
         first_airborne: first,
         last_airborne: last,
         takeoff_s,
         landing_s,
-        apex_s,
+        apex_s: if apex_s.is_finite() { apex_s } else { t0 },
         px_per_m,
         fit_rms_px: rms,
         parabola,
-        ground_y: (ground_before, ground_after),
+        ground_y,
+        detected: None,
     })
 }
 

@@ -1,6 +1,8 @@
 //! Segmentation: which flights are jumps, of which kind, and their phase events.
 
+use super::catalogue::EventId;
 use super::flights::Flight;
+use super::frames::frame_at_or_after as index_at;
 use super::signals::Signals;
 use super::{JumpKind, joint_angles};
 use crate::pose::PoseFrame;
@@ -31,21 +33,6 @@ const MIN_FLIGHT_VISIBILITY: f64 = 0.25;
 /// Assumed hip-to-ankle length in metres, only to sanity-check the flight-based scale.
 const NOMINAL_LEG_M: f64 = 0.85;
 
-/// Every event name, in the order they can occur.
-pub const EVENT_NAMES: [&str; 11] = [
-    "box_leave",
-    "ground_contact",
-    "contact_start",
-    "movement_onset",
-    "push_start",
-    "braking_start",
-    "lowest_point",
-    "takeoff",
-    "apex",
-    "landing",
-    "contact_end",
-];
-
 /// A jump before metrics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
@@ -54,7 +41,7 @@ pub struct Candidate {
     /// Its flight.
     pub flight: Flight,
     /// Named event times in order.
-    pub events: Vec<(&'static str, f64)>,
+    pub events: Vec<(EventId, f64)>,
     /// Ground contact before the flight (start, end), for DJ and hops.
     pub contact_s: Option<(f64, f64)>,
     /// Whether the flight's own parabola scale is trustworthy.
@@ -63,20 +50,17 @@ pub struct Candidate {
 
 impl Candidate {
     /// An event's time.
-    pub fn event(&self, name: &str) -> Option<f64> {
-        self.events
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| *t)
+    pub fn event(&self, id: EventId) -> Option<f64> {
+        self.events.iter().find(|(e, _)| *e == id).map(|(_, t)| *t)
     }
 }
 
 /// Ground contact (start, end) implied by a candidate's events.
 pub fn contact_time(c: &Candidate) -> Option<(f64, f64)> {
     let start = c
-        .event("ground_contact")
-        .or_else(|| c.event("contact_start"))?;
-    Some((start, c.event("takeoff")?))
+        .event(EventId::GroundContact)
+        .or_else(|| c.event(EventId::ContactStart))?;
+    Some((start, c.event(EventId::Takeoff)?))
 }
 
 /// Jumps found and notes for the clip's warnings.
@@ -101,11 +85,6 @@ pub fn scale_is_plausible(f: &Flight, s: &Signals) -> bool {
     (0.6..=1.6).contains(&ratio)
 }
 
-fn index_at(t: &[f64], time: f64) -> usize {
-    t.partition_point(|&x| x < time)
-        .min(t.len().saturating_sub(1))
-}
-
 /// Finds jumps among the flights and times their events.
 pub fn segment(
     s: &Signals,
@@ -128,7 +107,8 @@ pub fn segment(
     let mut i = 0;
     while i < n {
         let f = &flights[i];
-        if let Some(reason) = implausible(f, s) {
+        // A flight a person corrected is a jump by their word; its quality says what is odd.
+        if let Some(reason) = implausible(f, s).filter(|_| f.detected.is_none()) {
             ignored.push(reason);
             i += 1;
             continue;
@@ -228,11 +208,11 @@ fn previous_landing(flights: &[Flight], i: usize) -> Option<f64> {
     i.checked_sub(1).map(|p| flights[p].landing_s)
 }
 
-fn flight_events(f: &Flight) -> [(&'static str, f64); 3] {
+fn flight_events(f: &Flight) -> [(EventId, f64); 3] {
     [
-        ("takeoff", f.takeoff_s),
-        ("apex", f.apex_s),
-        ("landing", f.landing_s),
+        (EventId::Takeoff, f.takeoff_s),
+        (EventId::Apex, f.apex_s),
+        (EventId::Landing, f.landing_s),
     ]
 }
 
@@ -261,10 +241,10 @@ fn standing_kind(
     poses: &[PoseFrame],
 ) -> JumpKind {
     let c = countermovement(s, f, prev_landing, false);
-    let start = c.event("movement_onset").unwrap_or(f.takeoff_s - 0.8);
+    let start = c.event(EventId::MovementOnset).unwrap_or(f.takeoff_s - 0.8);
     let k = index_at(&s.t, start);
     let dip = c
-        .event("lowest_point")
+        .event(EventId::LowestPoint)
         .map_or(0.0, |low| s.com.value[index_at(&s.t, low)] - s.com.value[k]);
     let max_dip = SQUAT_MAX_DIP_FRACTION * s.leg_length_px;
     if dip <= max_dip && squatting_at(s, k, poses) && held_still_before(s, k) {
@@ -395,7 +375,7 @@ fn countermovement(
                 // The athlete went down straight from the previous landing without standing
                 // still: there is no onset to time, and the peak downward speed is the
                 // landing's. What a coach reads instead is the contact time and RSI.
-                events.push(("contact_start", landing));
+                events.push((EventId::ContactStart, landing));
                 contact_s = Some((landing, f.takeoff_s));
             } else {
                 let onset = if k > 0 {
@@ -403,8 +383,8 @@ fn countermovement(
                 } else {
                     s.t[k]
                 };
-                events.push(("movement_onset", onset));
-                events.push(("braking_start", peak_time(&s.t, v, b)));
+                events.push((EventId::MovementOnset, onset));
+                events.push((EventId::BrakingStart, peak_time(&s.t, v, b)));
             }
         }
         // Zero crossing of velocity (down → up) at the lowest point.
@@ -417,7 +397,7 @@ fn countermovement(
         } else {
             s.t[low]
         };
-        events.push(("lowest_point", lowest));
+        events.push((EventId::LowestPoint, lowest));
     }
     events.extend(flight_events(f));
     Candidate {
@@ -446,7 +426,7 @@ fn squat_jump(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok: bool
         } else {
             s.t[k]
         };
-        events.push(("push_start", start));
+        events.push((EventId::PushStart, start));
     }
     events.extend(flight_events(f));
     Candidate {
@@ -462,7 +442,7 @@ fn squat_jump(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok: bool
 fn hop(f: &Flight, contact_start: Option<f64>, scale_ok: bool) -> Candidate {
     let mut events = Vec::new();
     if let Some(c) = contact_start {
-        events.push(("contact_start", c));
+        events.push((EventId::ContactStart, c));
     }
     events.extend(flight_events(f));
     Candidate {
@@ -483,11 +463,11 @@ fn drop_jump(s: &Signals, drop: &Flight, jump: &Flight, scale_ok: bool) -> Candi
         jump.first_airborne.saturating_sub(1),
     );
     let mut events = vec![
-        ("box_leave", drop.takeoff_s),
-        ("ground_contact", drop.landing_s),
+        (EventId::BoxLeave, drop.takeoff_s),
+        (EventId::GroundContact, drop.landing_s),
     ];
     if let Some(low) = argmax(y, a..=b.max(a)) {
-        events.push(("lowest_point", t[low]));
+        events.push((EventId::LowestPoint, t[low]));
     }
     events.extend(flight_events(jump));
     Candidate {

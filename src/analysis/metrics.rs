@@ -1,15 +1,12 @@
-//! Metrics per jump, with units in their names.
+//! Metrics per jump, named by the catalogue.
 
+use super::catalogue::{EventId, MetricId};
 use super::flights::G;
+use super::frames::frame_at_or_after as index_at;
 use super::jumps::{Candidate, contact_time};
 use super::signals::Signals;
 use super::{JumpKind, Metric, joint_angles};
 use crate::pose::PoseFrame;
-
-fn index_at(t: &[f64], time: f64) -> usize {
-    t.partition_point(|&x| x < time)
-        .min(t.len().saturating_sub(1))
-}
 
 /// Computes every metric the jump's kind and data allow. `px_per_m` converts pixel
 /// distances to metres; metrics needing it are left out without it.
@@ -20,27 +17,34 @@ pub fn compute(
     px_per_m: Option<f64>,
 ) -> Vec<Metric> {
     let mut m: Vec<Metric> = Vec::new();
-    let mut put = |name: &str, value: f64| {
+    let mut put = |id: MetricId, value: f64| {
         if value.is_finite() {
             m.push(Metric {
-                name: name.to_owned(),
+                id,
                 value,
+                interval: None,
             });
         }
     };
     let f = &c.flight;
     let flight = f.duration_s();
     let height_flight = G * flight * flight / 8.0;
-    put("jump_height_m", height_flight);
-    put("flight_time_s", flight);
-    // Time from takeoff to apex gives the takeoff velocity without the landing posture.
-    let v_takeoff = G * (f.apex_s - f.takeoff_s);
-    let height_velocity = v_takeoff * v_takeoff / (2.0 * G);
-    put("takeoff_velocity_m_s", v_takeoff);
-    put("jump_height_velocity_m", height_velocity);
-    put("jump_height_difference_m", height_flight - height_velocity);
+    put(MetricId::JumpHeight, height_flight);
+    put(MetricId::FlightTime, flight);
+    // Time from takeoff to apex gives the takeoff velocity without the landing posture (only
+    // when the apex comes after the takeoff, as a corrected takeoff may not leave it).
+    if f.apex_s > f.takeoff_s {
+        let v_takeoff = G * (f.apex_s - f.takeoff_s);
+        let height_velocity = v_takeoff * v_takeoff / (2.0 * G);
+        put(MetricId::TakeoffVelocity, v_takeoff);
+        put(MetricId::JumpHeightVelocity, height_velocity);
+        put(
+            MetricId::JumpHeightDifference,
+            height_flight - height_velocity,
+        );
+    }
 
-    let ev = |name: &str| c.event(name);
+    let ev = |id: EventId| c.event(id);
     let y = &s.com.value;
     let v = &s.com.d1;
     let at = |t: f64| index_at(&s.t, t);
@@ -51,20 +55,20 @@ pub fn compute(
             .map(|x| x * sign)
             .fold(f64::NAN, f64::max)
     };
-    if let Some(onset) = ev("movement_onset").or(ev("push_start")) {
-        put("time_to_takeoff_s", f.takeoff_s - onset);
+    if let Some(onset) = ev(EventId::MovementOnset).or(ev(EventId::PushStart)) {
+        put(MetricId::TimeToTakeoff, f.takeoff_s - onset);
         if c.kind == JumpKind::Cmj {
-            put("rsi_modified", height_flight / (f.takeoff_s - onset));
+            put(MetricId::RsiModified, height_flight / (f.takeoff_s - onset));
         }
     }
-    if let Some(low) = ev("lowest_point") {
-        put("concentric_duration_s", f.takeoff_s - low);
+    if let Some(low) = ev(EventId::LowestPoint) {
+        put(MetricId::ConcentricDuration, f.takeoff_s - low);
     }
-    if let (Some(onset), Some(low)) = (ev("movement_onset"), ev("lowest_point")) {
-        put("eccentric_duration_s", low - onset);
-        if let Some(b) = ev("braking_start") {
-            put("unweighting_duration_s", b - onset);
-            put("braking_duration_s", low - b);
+    if let (Some(onset), Some(low)) = (ev(EventId::MovementOnset), ev(EventId::LowestPoint)) {
+        put(MetricId::EccentricDuration, low - onset);
+        if let Some(b) = ev(EventId::BrakingStart) {
+            put(MetricId::UnweightingDuration, b - onset);
+            put(MetricId::BrakingDuration, low - b);
         }
         if let Some(scale) = px_per_m {
             let standing: Vec<f64> = (at(onset - 0.3)..=at(onset))
@@ -73,48 +77,71 @@ pub fn compute(
                 .collect();
             if !standing.is_empty() {
                 let stand = standing.iter().sum::<f64>() / standing.len() as f64;
-                put("countermovement_depth_m", (y[at(low)] - stand) / scale);
+                put(MetricId::CountermovementDepth, (y[at(low)] - stand) / scale);
             }
             put(
-                "peak_eccentric_velocity_m_s",
+                MetricId::PeakEccentricVelocity,
                 window_max(onset, low, 1.0) / scale,
             );
             put(
-                "peak_concentric_velocity_m_s",
+                MetricId::PeakConcentricVelocity,
                 window_max(low, f.takeoff_s, -1.0) / scale,
             );
         }
-    } else if let (Some(push), Some(scale)) = (ev("push_start"), px_per_m) {
+    } else if let (Some(push), Some(scale)) = (ev(EventId::PushStart), px_per_m) {
         put(
-            "peak_concentric_velocity_m_s",
+            MetricId::PeakConcentricVelocity,
             window_max(push, f.takeoff_s, -1.0) / scale,
         );
     }
-    if let Some(push) = ev("push_start") {
-        put("concentric_duration_s", f.takeoff_s - push);
+    if let Some(push) = ev(EventId::PushStart) {
+        put(MetricId::ConcentricDuration, f.takeoff_s - push);
     }
     if let Some((start, end)) = c.contact_s.or_else(|| contact_time(c)) {
         let contact = end - start;
-        put("ground_contact_time_s", contact);
-        put("rsi", height_flight / contact);
+        put(MetricId::GroundContactTime, contact);
+        put(MetricId::Rsi, height_flight / contact);
     }
+    m.extend(angle_metrics(c, s, poses));
+    // Catalogue order; the first value wins when two routes gave the same metric.
+    m.sort_by_key(|x| x.id);
+    m.dedup_by_key(|x| x.id);
+    m
+}
+
+/// Hip, knee and ankle angles at the lowest point (or the push start) and at takeoff.
+fn angle_metrics(c: &Candidate, s: &Signals, poses: &[PoseFrame]) -> Vec<Metric> {
     let angles_at = |t: f64| {
-        let k = at(t);
         poses
-            .get(k)
+            .get(index_at(&s.t, t))
             .filter(|p| p.tracked)
             .and_then(|p| joint_angles(&p.landmarks))
     };
-    if let Some(a) = ev("lowest_point").or(ev("push_start")).and_then(angles_at) {
-        put("hip_angle_lowest_deg", a.hip);
-        put("knee_angle_lowest_deg", a.knee);
-        put("ankle_angle_lowest_deg", a.ankle);
-    }
+    let lowest = c
+        .event(EventId::LowestPoint)
+        .or(c.event(EventId::PushStart))
+        .and_then(angles_at);
     // The last contact frame shows the takeoff posture.
-    if let Some(a) = angles_at(s.t[f.first_airborne.saturating_sub(1)]) {
-        put("hip_angle_takeoff_deg", a.hip);
-        put("knee_angle_takeoff_deg", a.knee);
-        put("ankle_angle_takeoff_deg", a.ankle);
+    let takeoff =
+        s.t.get(c.flight.first_airborne.saturating_sub(1))
+            .and_then(|&t| angles_at(t));
+    let metric = |id, value: f64| {
+        value.is_finite().then_some(Metric {
+            id,
+            value,
+            interval: None,
+        })
+    };
+    let mut out = Vec::new();
+    if let Some(a) = lowest {
+        out.extend(metric(MetricId::HipAngleLowest, a.hip));
+        out.extend(metric(MetricId::KneeAngleLowest, a.knee));
+        out.extend(metric(MetricId::AnkleAngleLowest, a.ankle));
     }
-    m
+    if let Some(a) = takeoff {
+        out.extend(metric(MetricId::HipAngleTakeoff, a.hip));
+        out.extend(metric(MetricId::KneeAngleTakeoff, a.knee));
+        out.extend(metric(MetricId::AnkleAngleTakeoff, a.ankle));
+    }
+    out
 }

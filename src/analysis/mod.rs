@@ -1,7 +1,14 @@
 //! Jump analysis: signals → flights → jumps (kind, events) → metrics and quality.
+//!
+//! Every metric and event is named by the [`catalogue`]; a hand correction of a jump's
+//! takeoff or landing is an [`EdgeOverride`] in the options, so an edited jump is analysed
+//! exactly as a fresh analysis forced to those edges (its own scale, refitted flight,
+//! quality and contact time).
 
 mod angles;
+pub mod catalogue;
 mod flights;
+mod frames;
 mod jumps;
 mod metrics;
 mod phases;
@@ -14,8 +21,10 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 pub use angles::{JointAngles, joint_angles};
+pub use catalogue::{EventId, Interval, MetricId};
 pub use flights::{Flight, G, find_flights, toe_clearance};
-pub use phases::{Phase, phase_at, phases};
+pub use frames::{clip_end, frame_at_or_after, frame_at_or_before, frames_between, nearest_frame};
+pub use phases::{Phase, PhaseBand, band_at, bands};
 pub use signals::{Signals, build as build_signals, centre_of_mass};
 
 use crate::pose::PoseFrame;
@@ -23,9 +32,14 @@ use crate::timing::{Timings, stage};
 
 /// Lowest frame rate at which jumps are looked for.
 pub const MIN_FPS: f64 = 10.0;
+/// A correction is matched to the detected flight whose takeoff is this close to the one it
+/// was made on (a newer analysis may time the same takeoff slightly differently).
+pub const EDGE_MATCH_S: f64 = 0.05;
+/// Corrected edges keep at least this far from the apex and the neighbouring jumps.
+const MIN_EDGE_GAP_S: f64 = 0.02;
 
 /// The kinds of jump Hangtime recognises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JumpKind {
     /// Countermovement jump.
@@ -39,6 +53,9 @@ pub enum JumpKind {
 }
 
 impl JumpKind {
+    /// Every kind.
+    pub const ALL: [Self; 4] = [Self::Cmj, Self::Dj, Self::Sj, Self::Hops];
+
     /// Lower-case name used in reports.
     pub fn name(self) -> &'static str {
         match self {
@@ -58,26 +75,33 @@ impl JumpKind {
             Self::Hops => "Hop",
         }
     }
+
+    /// The kind with this report name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
 }
 
 /// A timed event of a jump.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    /// Event name, e.g. `takeoff`.
-    pub name: String,
+    /// Which event.
+    pub id: EventId,
     /// Sub-frame time in seconds from the first displayed frame.
     pub time_s: f64,
     /// Displayed frame at or just after the event.
     pub frame: usize,
 }
 
-/// A named metric; the unit is part of the name (`jump_height_m`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One metric's value, in the unit its catalogue entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
-    /// Name with unit suffix.
-    pub name: String,
-    /// Value.
+    /// Which metric.
+    pub id: MetricId,
+    /// Value in the stored unit.
     pub value: f64,
+    /// 95 % interval, for the metrics the catalogue gives one.
+    pub interval: Option<Interval>,
 }
 
 /// How far a jump's numbers can be trusted.
@@ -102,34 +126,41 @@ pub struct Jump {
     pub landing_frame: usize,
     /// Events in time order.
     pub events: Vec<Event>,
-    /// Metrics with units in their names.
+    /// Metrics in catalogue order.
     pub metrics: Vec<Metric>,
     /// Quality score and warnings.
     pub quality: Quality,
-    /// Whether a person corrected takeoff or landing by hand.
-    pub edited: bool,
+    /// The automatically detected (takeoff, landing) when a person corrected them.
+    pub detected_edges: Option<(f64, f64)>,
 }
 
 impl Jump {
-    /// A metric's value by name.
-    pub fn metric(&self, name: &str) -> Option<f64> {
-        self.metrics
-            .iter()
-            .find(|m| m.name == name)
-            .map(|m| m.value)
+    /// A metric's value.
+    pub fn metric(&self, id: MetricId) -> Option<f64> {
+        self.metrics.iter().find(|m| m.id == id).map(|m| m.value)
     }
 
-    /// An event's time by name.
-    pub fn event(&self, name: &str) -> Option<f64> {
-        self.events
+    /// A metric's 95 % interval, when it has one.
+    pub fn interval(&self, id: MetricId) -> Option<Interval> {
+        self.metrics
             .iter()
-            .find(|e| e.name == name)
-            .map(|e| e.time_s)
+            .find(|m| m.id == id)
+            .and_then(|m| m.interval)
+    }
+
+    /// An event's time.
+    pub fn event(&self, id: EventId) -> Option<f64> {
+        self.events.iter().find(|e| e.id == id).map(|e| e.time_s)
+    }
+
+    /// Whether a person corrected takeoff or landing by hand.
+    pub fn edited(&self) -> bool {
+        self.detected_edges.is_some()
     }
 }
 
 /// Facts about the clip that the analysis needs beyond the poses.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ClipFacts {
     /// Measured frame rate.
     pub fps: f64,
@@ -141,11 +172,24 @@ pub struct ClipFacts {
     pub height: u32,
 }
 
+/// A person's correction of one jump's takeoff and landing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EdgeOverride {
+    /// Takeoff of the detected flight the correction was made on (it finds that flight again).
+    pub detected_takeoff_s: f64,
+    /// Corrected takeoff.
+    pub takeoff_s: f64,
+    /// Corrected landing.
+    pub landing_s: f64,
+}
+
 /// Analysis settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalysisOptions {
     /// Force every jump to this kind instead of classifying automatically.
     pub kind: Option<JumpKind>,
+    /// Hand corrections of takeoff and landing.
+    pub edges: Vec<EdgeOverride>,
 }
 
 /// Everything the analysis found in one clip.
@@ -161,6 +205,10 @@ pub struct Analysis {
     pub signals: Signals,
     /// The flights behind the jumps, same order as `jumps`.
     pub flights: Vec<Flight>,
+    /// The clip facts it was run with.
+    pub facts: ClipFacts,
+    /// The options it was run with.
+    pub options: AnalysisOptions,
 }
 
 /// Analyses tracked poses of one clip, recording stage times under [`stage::ANALYSIS`].
@@ -176,22 +224,110 @@ pub fn analyze(
     let signals = timings.time(stage::SMOOTHING, parent, || {
         build_signals(poses, f64::from(facts.width), f64::from(facts.height))
     });
+    analyze_signals(signals, poses, facts, options, retimed, timings)
+}
+
+impl Analysis {
+    /// The same clip analysed again with other options (a correction, another kind), reusing
+    /// the signals: the result equals a fresh [`analyze`] with those options.
+    #[must_use]
+    pub fn reanalyzed(&self, poses: &[PoseFrame], options: &AnalysisOptions) -> Self {
+        let (poses, retimed) = with_usable_times(poses, self.facts.fps);
+        analyze_signals(
+            self.signals.clone(),
+            poses.as_ref(),
+            &self.facts,
+            options,
+            retimed,
+            &mut Timings::new(),
+        )
+    }
+
+    /// The options that move jump `jump`'s takeoff and landing to the given times, clamped
+    /// so that the previous landing < takeoff < apex < landing < the next takeoff; `None` for
+    /// a jump that does not exist or times that are not numbers.
+    pub fn with_edges(
+        &self,
+        jump: usize,
+        takeoff_s: f64,
+        landing_s: f64,
+    ) -> Option<AnalysisOptions> {
+        let flight = self.flights.get(jump)?;
+        if !(takeoff_s.is_finite() && landing_s.is_finite()) {
+            return None;
+        }
+        let previous_landing = jump
+            .checked_sub(1)
+            .and_then(|p| self.flights.get(p))
+            .map_or(f64::NEG_INFINITY, |f| f.landing_s);
+        let next_takeoff = self
+            .flights
+            .get(jump + 1)
+            .map_or(f64::INFINITY, |f| f.takeoff_s);
+        let first_time = self.signals.t.first().copied().unwrap_or(0.0);
+        let last_time = self.signals.t.last().copied().unwrap_or(0.0);
+        let apex = flight.apex_s;
+        let takeoff = takeoff_s
+            .min(apex - MIN_EDGE_GAP_S)
+            .max(previous_landing + MIN_EDGE_GAP_S)
+            .max(first_time);
+        let landing = landing_s
+            .max(apex + MIN_EDGE_GAP_S)
+            .min(next_takeoff - MIN_EDGE_GAP_S)
+            .min(last_time);
+        if !(landing > takeoff) {
+            return None;
+        }
+        let detected_takeoff_s = flight.detected.map_or(flight.takeoff_s, |d| d.0);
+        let mut options = self.options.clone();
+        options
+            .edges
+            .retain(|e| (e.detected_takeoff_s - detected_takeoff_s).abs() > 1e-9);
+        options.edges.push(EdgeOverride {
+            detected_takeoff_s,
+            takeoff_s: takeoff,
+            landing_s: landing,
+        });
+        Some(options)
+    }
+}
+
+/// The analysis of already-built signals (shared by a fresh analysis and a re-analysis).
+fn analyze_signals(
+    signals: Signals,
+    poses: &[PoseFrame],
+    facts: &ClipFacts,
+    options: &AnalysisOptions,
+    retimed: usize,
+    timings: &mut Timings,
+) -> Analysis {
+    let parent = Some(stage::ANALYSIS);
+    let mut unmatched = Vec::new();
     let (flights, found) = timings.time(stage::EVENTS, parent, || {
         // Below this rate a flight spans a frame or two: nothing can be timed.
         if facts.fps < MIN_FPS {
             return (Vec::new(), jumps::Found::default());
         }
-        let flights = find_flights(&signals);
+        let mut flights = find_flights(&signals);
+        unmatched = apply_overrides(&signals, &mut flights, &options.edges);
         let found = jumps::segment(&signals, &flights, options.kind, poses);
         (flights, found)
     });
     let started = std::time::Instant::now();
     let px_per_m = clip_scale(&flights, &signals);
-    let mut warnings = quality::clip_warnings(&signals, facts, &found.notes);
+    let mut warnings = Vec::new();
     if retimed > 0 {
         warnings.push(format!(
             "{retimed} frames had unusable timestamps and were placed one frame interval after \
              the frame before; events near them may be off."
+        ));
+    }
+    warnings.extend(quality::clip_warnings(&signals, facts, &found.notes));
+    for e in unmatched {
+        warnings.push(format!(
+            "A correction of the jump taking off at {:.2} s matched no jump found now and was \
+             left out.",
+            e.detected_takeoff_s
         ));
     }
     let mut jumps = Vec::new();
@@ -207,20 +343,20 @@ pub fn analyze(
         jumps.push(Jump {
             index: i + 1,
             kind: cand.kind,
-            takeoff_frame: first_frame_at_or_after(&signals.t, cand.flight.takeoff_s),
-            landing_frame: first_frame_at_or_after(&signals.t, cand.flight.landing_s),
+            takeoff_frame: frame_at_or_after(&signals.t, cand.flight.takeoff_s),
+            landing_frame: frame_at_or_after(&signals.t, cand.flight.landing_s),
             events: cand
                 .events
                 .iter()
-                .map(|(name, t)| Event {
-                    name: (*name).to_owned(),
-                    time_s: *t,
-                    frame: first_frame_at_or_after(&signals.t, *t),
+                .map(|&(id, time_s)| Event {
+                    id,
+                    time_s,
+                    frame: frame_at_or_after(&signals.t, time_s),
                 })
                 .collect(),
             metrics,
             quality,
-            edited: false,
+            detected_edges: cand.flight.detected,
         });
         used_flights.push(cand.flight.clone());
     }
@@ -241,7 +377,43 @@ pub fn analyze(
         px_per_m,
         signals,
         flights: used_flights,
+        facts: *facts,
+        options: options.clone(),
     }
+}
+
+/// Replaces each corrected flight by one forced to its corrected edges; returns the
+/// corrections that matched no flight.
+fn apply_overrides(
+    signals: &Signals,
+    flights: &mut [Flight],
+    edges: &[EdgeOverride],
+) -> Vec<EdgeOverride> {
+    let mut unmatched = Vec::new();
+    for e in edges {
+        let nearest = flights
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.detected.is_none())
+            .map(|(i, f)| (i, (f.takeoff_s - e.detected_takeoff_s).abs()))
+            .filter(|&(_, d)| d <= EDGE_MATCH_S)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let forced = nearest.and_then(|(i, _)| {
+            let detected = (flights[i].takeoff_s, flights[i].landing_s);
+            flights::with_edges(signals, e.takeoff_s, e.landing_s).map(|f| (i, f, detected))
+        });
+        match forced {
+            Some((i, mut f, detected)) => {
+                f.detected = Some(detected);
+                // The ground lines are the scene's, not the edges': measured beside a moved
+                // edge they could fall on airborne frames.
+                f.ground_y = flights[i].ground_y;
+                flights[i] = f;
+            }
+            None => unmatched.push(*e),
+        }
+    }
+    unmatched
 }
 
 /// The poses with frame times the analysis can rely on (finite and strictly increasing), and
@@ -286,66 +458,6 @@ fn with_usable_times(poses: &[PoseFrame], fps: f64) -> (Cow<'_, [PoseFrame]>, us
     (Cow::Owned(fixed), retimed)
 }
 
-/// Re-times a jump after a person moved its takeoff or landing, and recomputes its metrics.
-pub fn retime(
-    analysis: &mut Analysis,
-    poses: &[PoseFrame],
-    jump: usize,
-    takeoff_s: f64,
-    landing_s: f64,
-) {
-    let Some(flight) = analysis.flights.get_mut(jump) else {
-        return;
-    };
-    if !(takeoff_s.is_finite() && landing_s.is_finite() && landing_s > takeoff_s) {
-        return;
-    }
-    flight.takeoff_s = takeoff_s;
-    flight.landing_s = landing_s;
-    let flight = flight.clone();
-    let Some(j) = analysis.jumps.get_mut(jump) else {
-        return;
-    };
-    let mut events: Vec<(&'static str, f64)> = j
-        .events
-        .iter()
-        .filter_map(|e| {
-            jumps::EVENT_NAMES
-                .iter()
-                .find(|n| **n == e.name)
-                .map(|n| (*n, e.time_s))
-        })
-        .collect();
-    for (name, t) in &mut events {
-        match *name {
-            "takeoff" => *t = takeoff_s,
-            "landing" => *t = landing_s,
-            _ => {}
-        }
-    }
-    let cand = jumps::Candidate {
-        kind: j.kind,
-        flight,
-        events,
-        contact_s: None,
-        flight_scale_ok: false,
-    };
-    let cand = jumps::Candidate {
-        contact_s: jumps::contact_time(&cand),
-        ..cand
-    };
-    j.metrics = metrics::compute(&cand, &analysis.signals, poses, analysis.px_per_m);
-    j.takeoff_frame = first_frame_at_or_after(&analysis.signals.t, takeoff_s);
-    j.landing_frame = first_frame_at_or_after(&analysis.signals.t, landing_s);
-    for e in &mut j.events {
-        if let Some((_, t)) = cand.events.iter().find(|(n, _)| *n == e.name) {
-            e.time_s = *t;
-            e.frame = first_frame_at_or_after(&analysis.signals.t, *t);
-        }
-    }
-    j.edited = true;
-}
-
 /// Robust clip scale: the median of well-fitted flights' scales.
 fn clip_scale(flights: &[Flight], signals: &Signals) -> Option<f64> {
     let mut scales: Vec<f64> = flights
@@ -355,11 +467,4 @@ fn clip_scale(flights: &[Flight], signals: &Signals) -> Option<f64> {
         .collect();
     let m = smooth::median(&mut scales);
     m.is_finite().then_some(m)
-}
-
-/// Index of the first frame whose time is at or after `t` (the last frame if none).
-pub fn first_frame_at_or_after(times: &[f64], t: f64) -> usize {
-    times
-        .partition_point(|&x| x < t - 1e-9)
-        .min(times.len().saturating_sub(1))
 }

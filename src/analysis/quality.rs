@@ -1,24 +1,10 @@
 //! Quality score and plain-language warnings, per jump and per clip.
 
+use super::catalogue::EventId;
+use super::frames::frame_at_or_after;
 use super::jumps::{Candidate, scale_is_plausible};
 use super::signals::Signals;
 use super::{ClipFacts, JumpKind, Metric};
-
-/// Literature ranges (science-anchors) outside which a value is flagged, by metric.
-fn plausible_range(kind: JumpKind, metric: &str) -> Option<(f64, f64)> {
-    Some(match (kind, metric) {
-        (JumpKind::Cmj | JumpKind::Sj, "jump_height_m") => (0.05, 0.90),
-        (JumpKind::Dj, "jump_height_m") => (0.05, 0.80),
-        (JumpKind::Hops, "jump_height_m") => (0.01, 0.60),
-        (_, "flight_time_s") => (0.08, 0.90),
-        (JumpKind::Dj | JumpKind::Hops, "ground_contact_time_s") => (0.08, 0.80),
-        (JumpKind::Cmj, "time_to_takeoff_s") => (0.35, 1.60),
-        (JumpKind::Cmj, "countermovement_depth_m") => (0.05, 0.70),
-        (JumpKind::Cmj, "rsi_modified") => (0.10, 1.00),
-        (_, "takeoff_velocity_m_s") => (0.5, 4.5),
-        _ => return None,
-    })
-}
 
 fn mean_over(values: &[f64], a: usize, b: usize) -> f64 {
     let v: Vec<f64> = values
@@ -46,7 +32,7 @@ pub fn assess(
     let mut warnings = Vec::new();
     let f = &c.flight;
     let start_t = c.events.first().map_or(f.takeoff_s - 1.0, |e| e.1);
-    let a = s.t.partition_point(|&t| t < start_t - 0.2);
+    let a = frame_at_or_after(&s.t, start_t - 0.2);
     let b = (f.last_airborne + 3).min(s.t.len().saturating_sub(1));
     let visibility = mean_over(&s.leg_visibility, a, b);
     let tracked = s.tracked.get(a..=b).map_or(0.0, |v| {
@@ -64,7 +50,7 @@ pub fn assess(
             (1.0 - tracked) * 100.0
         ));
     }
-    if c.kind == super::JumpKind::Cmj && c.event("contact_start").is_some() {
+    if c.kind == super::JumpKind::Cmj && c.event(EventId::ContactStart).is_some() {
         warnings.push(
             "This jump went straight on from the previous landing without standing still: \
              its contact time and RSI are given instead of movement onset and phase durations."
@@ -93,8 +79,10 @@ pub fn assess(
         }
         _ => 0.3,
     };
-    if f.px_per_m.is_some() && !scale_is_plausible(f, s) && f.last_airborne - f.first_airborne >= 5
-    {
+    let off_gravity = f.px_per_m.is_some()
+        && !scale_is_plausible(f, s)
+        && f.last_airborne - f.first_airborne >= 5;
+    if off_gravity {
         warnings.push(
             "The flight does not fall at the rate of gravity: the clip may be slow motion, have a wrong time base, or the camera moved."
                 .to_owned(),
@@ -111,26 +99,26 @@ pub fn assess(
                 .to_owned(),
         );
     }
+    let mut implausible = false;
     for m in metrics {
-        if let Some((lo, hi)) = plausible_range(c.kind, &m.name)
+        let spec = m.id.spec();
+        if let Some((lo, hi)) = spec.plausible_range(c.kind)
             && !(lo..=hi).contains(&m.value)
         {
+            implausible = true;
             warnings.push(format!(
-                "{} = {:.3} is outside the usual range {lo}–{hi} for this kind of jump.",
-                m.name, m.value
+                "{} of {} is outside the usual range {}–{} for a {}.",
+                spec.label,
+                spec.format(m.value),
+                spec.format_number(lo),
+                spec.format(hi),
+                c.kind.label().to_lowercase()
             ));
         }
     }
     let score =
         (0.35 * visibility.clamp(0.0, 1.0) + 0.2 * tracked + 0.2 * fps_score + 0.25 * fit_score)
-            * if warnings
-                .iter()
-                .any(|w| w.contains("usual range") || w.contains("gravity"))
-            {
-                0.6
-            } else {
-                1.0
-            };
+            * if implausible || off_gravity { 0.6 } else { 1.0 };
     super::Quality {
         score: (score * 100.0).round() / 100.0,
         warnings,

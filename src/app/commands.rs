@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::analysis::JumpKind;
+use crate::analysis::{EventId, JumpKind};
 use crate::pose::ModelVariant;
-use crate::report::CsvDialect;
+use crate::report::{CsvDialect, CsvHeaders};
 
 use super::settings::ThemeChoice;
 
@@ -20,11 +20,11 @@ pub enum FlightEdge {
 }
 
 impl FlightEdge {
-    /// Lower-case name used in labels.
-    pub fn name(self) -> &'static str {
+    /// The event it is.
+    pub fn event(self) -> EventId {
         match self {
-            Self::Takeoff => "takeoff",
-            Self::Landing => "landing",
+            Self::Takeoff => EventId::Takeoff,
+            Self::Landing => EventId::Landing,
         }
     }
 }
@@ -113,8 +113,10 @@ pub enum Command {
     SetModel(ModelVariant),
     /// Jump kind forced on the next analyses (`None`: classify).
     SetJumpKind(Option<JumpKind>),
-    /// CSV conventions.
+    /// CSV separators and decimals.
     SetCsvDialect(CsvDialect),
+    /// CSV column names.
+    SetCsvHeaders(CsvHeaders),
     /// Colour theme.
     SetTheme(ThemeChoice),
     /// Close the window.

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::pipeline::VideoAnalysis;
-use crate::report::{self, CsvDialect, VideoOutcome};
+use crate::report::{self, CsvFormat, VideoOutcome};
 
 /// Kinds of file the app exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +67,11 @@ impl ExportKind {
 pub fn write(
     kind: ExportKind,
     analysis: &VideoAnalysis,
-    dialect: CsvDialect,
+    csv: CsvFormat,
     path: &Path,
 ) -> Result<PathBuf, String> {
     let text = match kind {
-        ExportKind::MetricsCsv => report::jumps_csv(&[analysis], dialect)
+        ExportKind::MetricsCsv => report::jumps_csv(&[analysis], csv)
             .map_err(|e| format!("The CSV could not be made ({e})."))?,
         ExportKind::Json => {
             let document = report::document(&[VideoOutcome::Done(analysis)]);
@@ -82,7 +82,7 @@ pub fn write(
             return Err("The overlay video is written in the background, not here.".to_owned());
         }
     };
-    report::atomic_write(path, text.as_bytes()).map_err(|e| {
+    crate::util::atomic_write(path, text.as_bytes()).map_err(|e| {
         format!(
             "The {} could not be written ({}): {}",
             kind.description(),

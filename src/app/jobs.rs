@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::pipeline::{PipelineOptions, Progress, VideoAnalysis, analyze_video};
 use crate::pose::{ModelVariant, Tracker, TrackerOptions};
@@ -31,8 +31,6 @@ pub struct JobHandle {
     pub name: String,
     /// Set to stop the job.
     pub cancel: Arc<AtomicBool>,
-    /// When it was queued.
-    pub queued_at: Instant,
     /// Latest progress, once it runs.
     pub progress: Option<Progress>,
 }
@@ -101,6 +99,9 @@ pub enum WorkerEvent {
     Progress(JobId, Progress),
     /// A job ended.
     Finished(JobId, Result<Box<VideoAnalysis>, JobFailure>),
+    /// The worker thread ended unexpectedly (it panicked): no queued or running job will
+    /// finish. Sent once; the worker sends nothing after it.
+    Died(String),
 }
 
 /// State of the worker's tracker as last reported.
@@ -127,6 +128,9 @@ enum Request {
         cancel: Arc<AtomicBool>,
     },
     Reload(TrackerOptions),
+    /// Makes the worker panic, as a bug would (tests of the failure path).
+    #[cfg(test)]
+    Panic,
 }
 
 /// The analysis worker thread and its channels.
@@ -136,6 +140,7 @@ pub struct AnalysisWorker {
     thread: Option<JoinHandle<()>>,
     next_id: u64,
     tracker: TrackerState,
+    died: bool,
 }
 
 impl std::fmt::Debug for AnalysisWorker {
@@ -163,6 +168,7 @@ impl AnalysisWorker {
             thread: Some(thread),
             next_id: 0,
             tracker: TrackerState::Loading(options.variant),
+            died: false,
         })
     }
 
@@ -176,25 +182,22 @@ impl AnalysisWorker {
         self.next_id += 1;
         let id = JobId(self.next_id);
         let cancel = Arc::new(AtomicBool::new(false));
-        let name = format!("Analysing {}", crate::report::file_name(&path));
-        let sent = self.requests.as_ref().is_some_and(|tx| {
+        let name = format!("Analysing {}", crate::util::file_name(&path));
+        // A worker that is gone cannot take it: the next poll reports its death, which fails
+        // every job still waiting, this one included.
+        if let Some(tx) = &self.requests {
             tx.send(Request::Analyse {
                 id,
                 path,
                 options,
                 cancel: Arc::clone(&cancel),
             })
-            .is_ok()
-        });
-        if !sent {
-            // The worker is gone (it panicked); say so through the normal failure path.
-            cancel.store(true, Ordering::Relaxed);
+            .ok();
         }
         JobHandle {
             id,
             name,
             cancel,
-            queued_at: Instant::now(),
             progress: None,
         }
     }
@@ -206,9 +209,13 @@ impl AnalysisWorker {
         }
     }
 
-    /// Every event since the last call, tracking the tracker state on the way.
+    /// Every event since the last call, tracking the tracker state on the way; ends with
+    /// [`WorkerEvent::Died`] once if the worker thread is gone.
     pub fn poll(&mut self) -> Vec<WorkerEvent> {
         let mut out = Vec::new();
+        if self.died {
+            return out;
+        }
         loop {
             match self.events.try_recv() {
                 Ok(event) => {
@@ -229,16 +236,40 @@ impl AnalysisWorker {
                 }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
-                    if !matches!(self.tracker, TrackerState::Failed(_)) {
-                        self.tracker = TrackerState::Failed(
-                            "the analysis worker stopped unexpectedly".to_owned(),
-                        );
-                    }
+                    let reason = self.death_reason();
+                    self.tracker = TrackerState::Failed(reason.clone());
+                    self.died = true;
+                    self.requests = None;
+                    out.push(WorkerEvent::Died(reason));
                     break;
                 }
             }
         }
         out
+    }
+}
+
+impl AnalysisWorker {
+    /// Why the worker thread ended, from its panic message when it panicked.
+    fn death_reason(&mut self) -> String {
+        let payload = self.thread.take().and_then(|t| t.join().err());
+        let message = payload.and_then(|p| {
+            p.downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+        });
+        match message {
+            Some(m) => format!("the analysis worker stopped unexpectedly ({m})"),
+            None => "the analysis worker stopped unexpectedly".to_owned(),
+        }
+    }
+
+    /// Makes the worker thread panic (tests of the failure path).
+    #[cfg(test)]
+    pub(crate) fn crash(&self) {
+        if let Some(tx) = &self.requests {
+            tx.send(Request::Panic).ok();
+        }
     }
 }
 
@@ -289,24 +320,23 @@ fn worker_loop(
     events: &Sender<WorkerEvent>,
     notify: &(dyn Fn() + Send + Sync),
 ) {
+    let mut variant = options.variant;
     let mut tracker = load(options, events, notify);
-    let mut load_error = None;
     // The first run reports the model load; later runs reuse the tracker and report zero.
     let mut unreported_load = tracker.as_ref().map_or(Duration::ZERO, Tracker::load_time);
-    if tracker.is_none() {
-        load_error = Some(options);
-    }
     while let Ok(request) = requests.recv() {
         match request {
+            #[cfg(test)]
+            Request::Panic => panic!("a test asked the worker to fail"),
             Request::Reload(new_options) => {
                 if tracker.as_ref().map(Tracker::options) == Some(new_options) {
                     continue;
                 }
                 // Free the old sessions before loading the new ones.
                 drop(tracker.take());
+                variant = new_options.variant;
                 tracker = load(new_options, events, notify);
                 unreported_load = tracker.as_ref().map_or(Duration::ZERO, Tracker::load_time);
-                load_error = tracker.is_none().then_some(new_options);
             }
             Request::Analyse {
                 id,
@@ -333,7 +363,6 @@ fn worker_loop(
                         }
                     })
                 } else {
-                    let variant = load_error.map_or("lite", |o| o.variant.name());
                     Err(JobFailure::Failed(format!(
                         "The pose tracker ({variant} model) could not be loaded, so no video can be analysed."
                     )))
@@ -376,7 +405,6 @@ mod tests {
             id: JobId(1),
             name: "x".into(),
             cancel: Arc::new(AtomicBool::new(false)),
-            queued_at: Instant::now(),
             progress: None,
         };
         assert_eq!(job.eta(), None);

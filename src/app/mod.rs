@@ -12,7 +12,6 @@ mod export;
 mod flame;
 mod jobs;
 mod overlay;
-mod phases;
 mod plots;
 mod screenshot;
 mod settings;
@@ -33,19 +32,19 @@ use egui::{Align, Color32, Key, KeyboardShortcut, Layout, Modifiers, RichText, U
 pub use commands::{Command, CommandQueue, FlightEdge, PlaybackSpeed};
 pub use export::ExportKind;
 pub use jobs::{AnalysisWorker, JobFailure, JobHandle, JobId, TrackerState, WorkerEvent};
-pub use phases::{Phase, PhaseBand};
 pub use settings::{MAX_RECENT_FILES, OverlaySettings, Settings, ThemeChoice};
 pub use state::{AnalysisStatus, Playback, VideoEntry};
 pub use toasts::{Toast, ToastKind};
 pub use video_export::{ExportOutcome, OverlayExport};
 
-use crate::analysis::{self, JumpKind};
+use crate::analysis::{self, JumpKind, PhaseBand, band_at, clip_end, nearest_frame};
+use crate::cache::PoseCache;
 use crate::pipeline::{PipelineOptions, VideoAnalysis};
 use crate::pose::{ModelVariant, TrackerOptions};
-use crate::report::CsvDialect;
+use crate::report::{CsvDialect, CsvFormat, CsvHeaders};
 use crate::video::{PreviewOptions, PreviewSource, PreviewStatus};
 
-use crate::report::file_name;
+use crate::util::file_name;
 use screenshot::ScreenshotPlan;
 
 /// File extensions offered in the open dialog and accepted when dropped.
@@ -61,8 +60,6 @@ pub fn is_video_path(path: &Path) -> bool {
 }
 
 const OPEN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-/// Shortest flight a person can drag a jump to, so takeoff stays before landing.
-const MIN_FLIGHT_S: f64 = 0.02;
 /// Wall-clock step used for the play clock when the frame time is not known yet.
 const FALLBACK_DT: f64 = 1.0 / 60.0;
 
@@ -77,8 +74,8 @@ pub struct AppConfig {
     pub preview: PreviewOptions,
     /// Settings to use instead of the saved ones (tests).
     pub settings: Option<Settings>,
-    /// Track every video afresh instead of reusing cached poses (benchmarks, tests).
-    pub no_cache: bool,
+    /// Where tracked poses are reused from and kept (`None`: track every video afresh).
+    pub cache: Option<PoseCache>,
 }
 
 /// Opens the window and runs the app until it is closed.
@@ -119,7 +116,7 @@ pub struct HangtimeApp {
     current: Option<usize>,
     preview: Option<CurrentPreview>,
     preview_options: PreviewOptions,
-    use_cache: bool,
+    cache: Option<PoseCache>,
     playback: Playback,
     viewer: viewer::ViewerState,
     flame: flame::FlameView,
@@ -176,7 +173,7 @@ impl HangtimeApp {
             current: None,
             preview: None,
             preview_options: config.preview,
-            use_cache: !config.no_cache,
+            cache: config.cache,
             playback: Playback::default(),
             viewer: viewer::ViewerState::default(),
             flame: flame::FlameView::default(),
@@ -243,8 +240,9 @@ impl HangtimeApp {
         PipelineOptions {
             analysis: analysis::AnalysisOptions {
                 kind: self.settings.jump_kind,
+                ..analysis::AnalysisOptions::default()
             },
-            use_cache: self.use_cache,
+            cache: self.cache.clone(),
             ..PipelineOptions::default()
         }
     }
@@ -266,6 +264,7 @@ impl HangtimeApp {
         let Some(worker) = self.worker.as_mut() else {
             return;
         };
+        let mut died = None;
         for event in worker.poll() {
             match event {
                 WorkerEvent::TrackerFailed(message) => {
@@ -285,9 +284,27 @@ impl HangtimeApp {
                     }
                 }
                 WorkerEvent::Finished(id, outcome) => self.finish_job(id, outcome),
+                WorkerEvent::Died(reason) => died = Some(reason),
                 WorkerEvent::TrackerLoading(_) | WorkerEvent::TrackerReady { .. } => {}
             }
         }
+        if let Some(reason) = died {
+            self.worker_died(&reason);
+        }
+    }
+
+    /// The worker thread is gone: every video it still had is told so, and nothing polls it
+    /// any more.
+    fn worker_died(&mut self, reason: &str) {
+        self.worker = None;
+        let message = format!(
+            "{}. Restart Hangtime to analyse videos again.",
+            jobs::capitalise(reason)
+        );
+        for entry in self.entries.iter_mut().filter(|e| e.is_busy()) {
+            entry.finish(Err(JobFailure::Failed(message.clone())));
+        }
+        self.toasts.error(message);
     }
 
     fn poll_export(&mut self) {
@@ -511,6 +528,7 @@ impl HangtimeApp {
             }
             Command::SetJumpKind(kind) => self.settings.jump_kind = kind,
             Command::SetCsvDialect(dialect) => self.settings.csv_dialect = dialect,
+            Command::SetCsvHeaders(headers) => self.settings.csv_headers = headers,
             Command::SetTheme(theme) => self.settings.theme = theme,
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
@@ -605,41 +623,39 @@ impl HangtimeApp {
         self.playback.seek(frame, times);
     }
 
+    /// A person moved a jump's takeoff or landing: the clip is analysed again with that
+    /// correction (clamped to a valid order), exactly as a fresh analysis forced to it.
     fn move_edge(&mut self, jump: usize, edge: FlightEdge, time_s: f64) {
         let Some(index) = self.current else { return };
-        let Some(entry) = self.entries.get_mut(index) else {
+        let Some(result) = self.entries.get_mut(index).and_then(|e| e.result.as_mut()) else {
             return;
-        };
-        let Some(result) = entry.result.as_mut() else {
-            return;
-        };
-        let Some(flight) = result.analysis.flights.get(jump) else {
-            return;
-        };
-        let (takeoff, landing) = match edge {
-            FlightEdge::Takeoff => (
-                time_s.min(flight.landing_s - MIN_FLIGHT_S).max(0.0),
-                flight.landing_s,
-            ),
-            FlightEdge::Landing => (
-                flight.takeoff_s,
-                time_s.max(flight.takeoff_s + MIN_FLIGHT_S),
-            ),
         };
         let VideoAnalysis {
             analysis, poses, ..
         } = &mut **result;
-        analysis::retime(analysis, poses, jump, takeoff, landing);
-        let moved = if edge == FlightEdge::Takeoff {
-            takeoff
-        } else {
-            landing
+        let Some(flight) = analysis.flights.get(jump) else {
+            return;
         };
+        let (takeoff, landing) = match edge {
+            FlightEdge::Takeoff => (time_s, flight.landing_s),
+            FlightEdge::Landing => (flight.takeoff_s, time_s),
+        };
+        let Some(options) = analysis.with_edges(jump, takeoff, landing) else {
+            return;
+        };
+        *analysis = analysis.reanalyzed(poses, &options);
+        let moved = analysis
+            .jumps
+            .get(jump)
+            .and_then(|j| j.event(edge.event()))
+            .unwrap_or(time_s);
+        let frame = analysis::frame_at_or_after(&analysis.signals.t, moved);
         let clip_times = analysis.signals.t.clone();
-        entry.refresh_bands();
+        if let Some(entry) = self.entries.get_mut(index) {
+            entry.refresh_bands();
+        }
         self.playback.playing = false;
         self.playback.selected_jump = jump;
-        let frame = analysis::first_frame_at_or_after(&clip_times, moved);
         self.playback.seek(frame, &clip_times);
     }
 
@@ -688,7 +704,11 @@ impl HangtimeApp {
             }
             return;
         }
-        match export::write(kind, result, self.settings.csv_dialect, &path) {
+        let csv = CsvFormat {
+            dialect: self.settings.csv_dialect,
+            headers: self.settings.csv_headers,
+        };
+        match export::write(kind, result, csv, &path) {
             Ok(written) => {
                 self.settings.remember_folder(&written);
                 self.toasts.success(format!(
@@ -827,6 +847,21 @@ impl HangtimeApp {
                 .clicked()
             {
                 commands.push(Command::SetCsvDialect(dialect));
+            }
+        }
+        ui.label(RichText::new("CSV columns").weak());
+        for (headers, label) in [
+            (CsvHeaders::Keys, "Keys and SI units (jump_height_m)"),
+            (
+                CsvHeaders::Field,
+                "Force-plate style (Jump Height (Flight Time) [cm])",
+            ),
+        ] {
+            if ui
+                .radio(self.settings.csv_headers == headers, label)
+                .clicked()
+            {
+                commands.push(Command::SetCsvHeaders(headers));
             }
         }
     }
@@ -1090,7 +1125,7 @@ impl HangtimeApp {
             Some((*s.com_x.get(frame_index)?, *s.com.value.get(frame_index)?))
         });
         let playhead_s = times.get(frame_index).copied().unwrap_or(0.0);
-        let phase_text = phases::band_at(bands, playhead_s).map(|b| {
+        let phase_text = band_at(bands, playhead_s).map(|b| {
             (
                 format!("Jump {} · {}", b.jump + 1, b.phase.label()),
                 theme::phase_colour(b.phase),
@@ -1136,7 +1171,7 @@ impl HangtimeApp {
                     px_per_m: result.analysis.px_per_m,
                     bands,
                     time_s: playhead_s,
-                    end_s: timeline::clip_end(&times),
+                    end_s: clip_end(&times),
                 },
                 commands,
             );
@@ -1406,19 +1441,6 @@ fn tracker_options(variant: ModelVariant) -> TrackerOptions {
     }
 }
 
-/// The frame whose time is closest to `t`.
-fn nearest_frame(times: &[f64], t: f64) -> usize {
-    let after = times.partition_point(|&x| x < t);
-    match (
-        after.checked_sub(1).and_then(|i| times.get(i)),
-        times.get(after),
-    ) {
-        (Some(&before), Some(&next)) if t - before <= next - t => after - 1,
-        (Some(_), None) => after - 1,
-        _ => after,
-    }
-}
-
 /// "1.2 s", "45 s", "3 min 5 s".
 fn format_duration(d: Duration) -> String {
     let s = d.as_secs_f64();
@@ -1470,13 +1492,50 @@ mod tests {
     }
 
     #[test]
-    fn nearest_frame_picks_the_closer_neighbour() {
-        let t = [0.0, 0.1, 0.2];
-        assert_eq!(nearest_frame(&t, 0.04), 0);
-        assert_eq!(nearest_frame(&t, 0.06), 1);
-        assert_eq!(nearest_frame(&t, 5.0), 2);
-        assert_eq!(nearest_frame(&t, -1.0), 0);
-        assert_eq!(nearest_frame(&[], 1.0), 0);
+    fn a_worker_that_dies_fails_its_videos_and_is_no_longer_polled() {
+        let mut harness = egui_kittest::Harness::builder().build_eframe(|cc| {
+            HangtimeApp::new(
+                cc,
+                AppConfig {
+                    settings: Some(Settings::default()),
+                    ..AppConfig::default()
+                },
+            )
+        });
+        harness.state().worker.as_ref().unwrap().crash();
+        let dir = tempfile::tempdir().unwrap();
+        harness
+            .state_mut()
+            .push_command(Command::Open(dir.path().join("clip.mp4")));
+        let started = std::time::Instant::now();
+        while harness.state().is_busy() || harness.state().entries().is_empty() {
+            assert!(
+                started.elapsed() < Duration::from_mins(2),
+                "the queued video never failed"
+            );
+            harness.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let app = harness.state();
+        match &app.entries()[0].status {
+            AnalysisStatus::Failed(message) => {
+                assert!(
+                    message.starts_with("The analysis worker stopped unexpectedly"),
+                    "{message}"
+                );
+                assert!(
+                    message.contains("a test asked the worker to fail"),
+                    "{message}"
+                );
+                assert!(message.ends_with("Restart Hangtime to analyse videos again."));
+            }
+            other => panic!("the video is {other:?}"),
+        }
+        assert!(app.worker.is_none(), "a dead worker is not polled");
+        assert!(app.toasts().iter().any(|t| {
+            t.text
+                .starts_with("The analysis worker stopped unexpectedly")
+        }));
     }
 
     #[test]

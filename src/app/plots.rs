@@ -7,8 +7,8 @@ use egui_plot::{AxisHints, HoverPosition, Line, Plot, PlotPoints, Span, VLine, l
 use crate::analysis::{Signals, smooth};
 
 use super::commands::{Command, CommandQueue};
-use super::phases::PhaseBand;
 use super::theme;
+use crate::analysis::PhaseBand;
 
 /// What the plots show.
 pub struct PlotInput<'a> {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Context, ViewportCommand};
 
-use crate::analysis::first_frame_at_or_after;
+use crate::analysis::{EventId, frame_at_or_after};
 use crate::pipeline::VideoAnalysis;
 
 /// Frames drawn after everything is ready, so layout and fonts have settled.
@@ -109,11 +109,11 @@ impl ScreenshotPlan {
 /// A frame that shows the app at its best: the first jump's apex (mid-flight otherwise).
 fn showcase_frame(analysis: &VideoAnalysis) -> Option<usize> {
     let jump = analysis.analysis.jumps.first()?;
-    let t = jump.event("apex").or_else(|| {
+    let t = jump.event(EventId::Apex).or_else(|| {
         Some(f64::midpoint(
-            jump.event("takeoff")?,
-            jump.event("landing")?,
+            jump.event(EventId::Takeoff)?,
+            jump.event(EventId::Landing)?,
         ))
     })?;
-    Some(first_frame_at_or_after(&analysis.analysis.signals.t, t))
+    Some(frame_at_or_after(&analysis.analysis.signals.t, t))
 }

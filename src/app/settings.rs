@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::JumpKind;
 use crate::pose::ModelVariant;
-use crate::report::CsvDialect;
+use crate::report::{CsvDialect, CsvHeaders};
 
 /// How many recent files the File menu lists.
 pub const MAX_RECENT_FILES: usize = 10;
@@ -72,8 +72,10 @@ pub struct Settings {
     pub model: ModelVariant,
     /// Jump kind forced on every jump; `None` classifies automatically.
     pub jump_kind: Option<JumpKind>,
-    /// Spreadsheet conventions of exported CSV.
+    /// Separators and decimals of exported CSV.
     pub csv_dialect: CsvDialect,
+    /// Column names of exported CSV.
+    pub csv_headers: CsvHeaders,
     /// Folder of the last opened or saved file, where dialogs start.
     pub last_folder: Option<PathBuf>,
     /// Recently opened videos, newest first.

@@ -2,12 +2,11 @@
 
 use std::path::PathBuf;
 
+use crate::analysis::{PhaseBand, bands, clip_end, frame_at_or_before};
 use crate::pipeline::VideoAnalysis;
 
 use super::commands::PlaybackSpeed;
 use super::jobs::{JobFailure, JobHandle};
-use super::phases::{self, PhaseBand};
-use super::timeline::clip_end;
 
 /// Where a video's analysis stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +52,7 @@ impl VideoEntry {
 
     /// File name for labels.
     pub fn name(&self) -> String {
-        crate::report::file_name(&self.path)
+        crate::util::file_name(&self.path)
     }
 
     /// Stores a finished job's outcome.
@@ -73,7 +72,7 @@ impl VideoEntry {
     /// Recomputes phase bands after the jumps changed.
     pub fn refresh_bands(&mut self) {
         self.bands = self.result.as_ref().map_or_else(Vec::new, |r| {
-            phases::bands(&r.analysis.jumps, clip_end(&r.analysis.signals.t))
+            bands(&r.analysis.jumps, clip_end(&r.analysis.signals.t))
         });
     }
 
@@ -116,9 +115,7 @@ impl Playback {
         }
         self.clock_s += dt * self.speed.factor();
         // The frame on screen is the last one whose time has come.
-        let frame = times
-            .partition_point(|&t| t <= self.clock_s + 1e-9)
-            .saturating_sub(1);
+        let frame = frame_at_or_before(times, self.clock_s);
         let last = times.len() - 1;
         if frame >= last {
             self.playing = false;

@@ -5,140 +5,10 @@ use egui::{Color32, RichText, Ui, WidgetInfo};
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::Jump;
+use crate::analysis::catalogue::METRICS;
 
 use super::commands::{Command, CommandQueue};
 use super::theme;
-
-/// How one metric is shown: its key in the analysis, a label, a unit, a display scale and
-/// decimals.
-struct MetricFormat {
-    key: &'static str,
-    label: &'static str,
-    unit: &'static str,
-    scale: f64,
-    decimals: usize,
-}
-
-const fn metric(
-    key: &'static str,
-    label: &'static str,
-    unit: &'static str,
-    scale: f64,
-    decimals: usize,
-) -> MetricFormat {
-    MetricFormat {
-        key,
-        label,
-        unit,
-        scale,
-        decimals,
-    }
-}
-
-/// Metrics in the order a coach reads them; any metric not listed follows with its raw name.
-const METRICS: [MetricFormat; 23] = [
-    metric("jump_height_m", "Jump height", "cm", 100.0, 1),
-    metric("flight_time_s", "Flight time", "ms", 1000.0, 0),
-    metric("takeoff_velocity_m_s", "Takeoff velocity", "m/s", 1.0, 2),
-    metric(
-        "jump_height_velocity_m",
-        "Height from takeoff velocity",
-        "cm",
-        100.0,
-        1,
-    ),
-    metric(
-        "jump_height_difference_m",
-        "Height difference of methods",
-        "cm",
-        100.0,
-        1,
-    ),
-    metric(
-        "ground_contact_time_s",
-        "Ground contact time",
-        "ms",
-        1000.0,
-        0,
-    ),
-    metric("rsi", "Reactive strength index", "", 1.0, 2),
-    metric("rsi_modified", "RSI modified", "m/s", 1.0, 2),
-    metric("time_to_takeoff_s", "Time to takeoff", "ms", 1000.0, 0),
-    metric(
-        "eccentric_duration_s",
-        "Eccentric duration",
-        "ms",
-        1000.0,
-        0,
-    ),
-    metric(
-        "concentric_duration_s",
-        "Concentric duration",
-        "ms",
-        1000.0,
-        0,
-    ),
-    metric(
-        "unweighting_duration_s",
-        "Unweighting duration",
-        "ms",
-        1000.0,
-        0,
-    ),
-    metric("braking_duration_s", "Braking duration", "ms", 1000.0, 0),
-    metric(
-        "countermovement_depth_m",
-        "Countermovement depth",
-        "cm",
-        100.0,
-        1,
-    ),
-    metric(
-        "peak_eccentric_velocity_m_s",
-        "Peak eccentric velocity",
-        "m/s",
-        1.0,
-        2,
-    ),
-    metric(
-        "peak_concentric_velocity_m_s",
-        "Peak concentric velocity",
-        "m/s",
-        1.0,
-        2,
-    ),
-    metric(
-        "hip_angle_lowest_deg",
-        "Hip angle, lowest point",
-        "°",
-        1.0,
-        0,
-    ),
-    metric(
-        "knee_angle_lowest_deg",
-        "Knee angle, lowest point",
-        "°",
-        1.0,
-        0,
-    ),
-    metric(
-        "ankle_angle_lowest_deg",
-        "Ankle angle, lowest point",
-        "°",
-        1.0,
-        0,
-    ),
-    metric("hip_angle_takeoff_deg", "Hip angle, takeoff", "°", 1.0, 0),
-    metric("knee_angle_takeoff_deg", "Knee angle, takeoff", "°", 1.0, 0),
-    metric(
-        "ankle_angle_takeoff_deg",
-        "Ankle angle, takeoff",
-        "°",
-        1.0,
-        0,
-    ),
-    metric("drop_height_m", "Drop height", "cm", 100.0, 1),
-];
 
 /// One row of the table, already formatted.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,7 +41,7 @@ pub fn rows(jumps: &[Jump]) -> Vec<TableRow> {
             cells: jumps
                 .iter()
                 .map(|j| {
-                    if j.edited {
+                    if j.edited() {
                         "edited".to_owned()
                     } else {
                         "no".to_owned()
@@ -193,39 +63,29 @@ pub fn rows(jumps: &[Jump]) -> Vec<TableRow> {
             numeric: true,
         },
     ];
-    let present = |key: &str| jumps.iter().any(|j| j.metric(key).is_some());
-    for m in METRICS.iter().filter(|m| present(m.key)) {
+    // Metrics in catalogue order, with their 95 % interval where they have one.
+    for m in METRICS
+        .iter()
+        .filter(|m| jumps.iter().any(|j| j.metric(m.id).is_some()))
+    {
         out.push(TableRow {
             label: m.label.to_owned(),
-            unit: m.unit.to_owned(),
+            unit: m.display.symbol.to_owned(),
             cells: jumps
                 .iter()
                 .map(|j| {
-                    j.metric(m.key).map_or_else(
+                    j.metric(m.id).map_or_else(
                         || MISSING.to_owned(),
-                        |v| format!("{:.*}", m.decimals, v * m.scale),
+                        |v| match j.interval(m.id) {
+                            Some(ci) => format!(
+                                "{} ± {:.*}",
+                                m.format_number(v),
+                                m.display.decimals,
+                                m.to_display(ci.half_width(v))
+                            ),
+                            None => m.format_number(v),
+                        },
                     )
-                })
-                .collect(),
-            numeric: true,
-        });
-    }
-    let mut extra: Vec<&str> = jumps
-        .iter()
-        .flat_map(|j| j.metrics.iter().map(|m| m.name.as_str()))
-        .filter(|name| METRICS.iter().all(|m| m.key != *name))
-        .collect();
-    extra.sort_unstable();
-    extra.dedup();
-    for name in extra {
-        out.push(TableRow {
-            label: name.to_owned(),
-            unit: String::new(),
-            cells: jumps
-                .iter()
-                .map(|j| {
-                    j.metric(name)
-                        .map_or_else(|| MISSING.to_owned(), |v| format!("{v:.3}"))
                 })
                 .collect(),
             numeric: true,
@@ -302,12 +162,12 @@ pub fn show(ui: &mut Ui, jumps: &[Jump], selected: usize, commands: &mut Command
                     for (j, jump) in jumps.iter().enumerate() {
                         header.col(|ui| {
                             let mut text = RichText::new(format!("Jump {}", jump.index)).strong();
-                            if jump.edited {
+                            if jump.edited() {
                                 text = text.color(theme::EDITED);
                             }
                             let response = ui
                                 .selectable_label(j == selected, text)
-                                .on_hover_text(if jump.edited {
+                                .on_hover_text(if jump.edited() {
                                     "Takeoff or landing was corrected by hand. Click to select this jump."
                                 } else {
                                     "Click to select this jump."
@@ -329,7 +189,7 @@ pub fn show(ui: &mut Ui, jumps: &[Jump], selected: usize, commands: &mut Command
                         });
                         for (j, cell) in row.cells.iter().enumerate() {
                             table_row.col(|ui| {
-                                cell_ui(ui, row, j, cell, jumps.get(j).is_some_and(|x| x.edited));
+                                cell_ui(ui, row, j, cell, jumps.get(j).is_some_and(Jump::edited));
                             });
                         }
                     });
@@ -395,7 +255,7 @@ fn warnings_ui(ui: &mut Ui, jumps: &[Jump]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{JumpKind, Metric, Quality};
+    use crate::analysis::{Interval, JumpKind, Metric, MetricId, Quality};
 
     fn jump(index: usize, height: Option<f64>, edited: bool) -> Jump {
         Jump {
@@ -406,8 +266,12 @@ mod tests {
             events: Vec::new(),
             metrics: height
                 .map(|h| Metric {
-                    name: "jump_height_m".into(),
+                    id: MetricId::JumpHeight,
                     value: h,
+                    interval: (index > 1).then_some(Interval {
+                        low: h - 0.012,
+                        high: h + 0.01,
+                    }),
                 })
                 .into_iter()
                 .collect(),
@@ -415,18 +279,22 @@ mod tests {
                 score: 0.8,
                 warnings: vec!["Filmed at 30 fps".into()],
             },
-            edited,
+            detected_edges: edited.then_some((1.0, 1.5)),
         }
     }
 
     #[test]
     fn rows_format_units_and_missing_values() {
-        let r = rows(&[jump(1, Some(0.3456), false), jump(2, None, true)]);
+        let r = rows(&[
+            jump(1, Some(0.3456), false),
+            jump(2, None, true),
+            jump(3, Some(0.40), false),
+        ]);
         let height = r.iter().find(|r| r.label == "Jump height").unwrap();
         assert_eq!(height.unit, "cm");
-        assert_eq!(height.cells, ["34.6", MISSING]);
+        assert_eq!(height.cells, ["34.6", MISSING, "40.0 ± 1.2"]);
         let edited = r.iter().find(|r| r.label == "Edited").unwrap();
-        assert_eq!(edited.cells, ["no", "edited"]);
+        assert_eq!(edited.cells, ["no", "edited", "no"]);
         assert!(
             r.iter().all(|r| r.label != "Flight time"),
             "absent metrics get no row"

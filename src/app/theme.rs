@@ -3,8 +3,8 @@
 
 use egui::{Color32, Context, ThemePreference, Visuals};
 
-use super::phases::Phase;
 use super::settings::ThemeChoice;
+use crate::analysis::Phase;
 
 /// Left-side body parts (the athlete's left).
 pub const LEFT: Color32 = Color32::from_rgb(255, 159, 67);

@@ -6,10 +6,9 @@ use egui::{
     Align2, Color32, CursorIcon, FontId, Id, Pos2, Rect, Sense, Stroke, Ui, WidgetInfo, pos2, vec2,
 };
 
-use crate::analysis::Jump;
+use crate::analysis::{EventId, Jump, PhaseBand, band_at, clip_end, frame_at_or_after};
 
 use super::commands::{Command, CommandQueue, FlightEdge};
-use super::phases::{PhaseBand, band_at};
 use super::theme;
 
 /// Height of the whole widget.
@@ -56,15 +55,6 @@ impl Axis {
     }
 }
 
-/// End of the clip's time axis: one frame interval past the last frame.
-pub fn clip_end(times: &[f64]) -> f64 {
-    match times {
-        [] => 0.0,
-        [only] => only + 1.0 / 30.0,
-        [.., a, b] => b + (b - a).max(1e-3),
-    }
-}
-
 /// Draws the timeline and pushes seek and marker commands.
 pub fn show(ui: &mut Ui, input: &TimelineInput<'_>, commands: &mut CommandQueue) {
     let width = ui.available_width();
@@ -108,7 +98,7 @@ pub fn show(ui: &mut Ui, input: &TimelineInput<'_>, commands: &mut CommandQueue)
     }
     for jump in input.jumps {
         for event in &jump.events {
-            if matches!(event.name.as_str(), "takeoff" | "landing") {
+            if matches!(event.id, EventId::Takeoff | EventId::Landing) {
                 continue;
             }
             let x = axis.x(event.time_s);
@@ -123,7 +113,7 @@ pub fn show(ui: &mut Ui, input: &TimelineInput<'_>, commands: &mut CommandQueue)
     let mut marker_active = false;
     for (j, jump) in input.jumps.iter().enumerate() {
         for edge in [FlightEdge::Takeoff, FlightEdge::Landing] {
-            let Some(t) = jump.event(edge.name()) else {
+            let Some(t) = jump.event(edge.event()) else {
                 continue;
             };
             marker_active |= marker(ui, axis, lane, j, jump, edge, t, commands);
@@ -138,7 +128,7 @@ pub fn show(ui: &mut Ui, input: &TimelineInput<'_>, commands: &mut CommandQueue)
     }
     if let Some(hover) = response.hover_pos() {
         let t = axis.t(hover.x);
-        let frame = crate::analysis::first_frame_at_or_after(input.times, t);
+        let frame = frame_at_or_after(input.times, t);
         let phase = band_at(input.bands, t)
             .map(|b| format!(" · {} (jump {})", b.phase.label(), b.jump + 1))
             .unwrap_or_default();
@@ -186,17 +176,13 @@ fn marker(
         (x - GRAB_HALF_WIDTH)..=(x + GRAB_HALF_WIDTH),
         lane.y_range(),
     );
-    let id = Id::unique(("timeline-marker", jump_index, edge.name()));
+    let id = Id::unique(("timeline-marker", jump_index, edge.event()));
     let response = ui
         .interact(grab, id, Sense::click_and_drag())
         .on_hover_cursor(CursorIcon::ResizeHorizontal);
     let label = format!(
         "{} marker, jump {}",
-        if edge == FlightEdge::Takeoff {
-            "Takeoff"
-        } else {
-            "Landing"
-        },
+        edge.event().spec().label,
         jump_index + 1
     );
     response.widget_info(|| WidgetInfo::slider(true, t, &label));
@@ -226,7 +212,7 @@ fn marker(
         ]
     };
     painter.add(egui::Shape::convex_polygon(head, colour, Stroke::NONE));
-    if jump.edited {
+    if jump.edited() {
         painter.circle_filled(pos2(x, lane.bottom() - 4.0), 2.5, theme::EDITED);
     }
     if response.drag_started() || response.clicked() {
@@ -292,6 +278,5 @@ mod tests {
         assert!((axis.x(1.0) - 60.0).abs() < 1e-4);
         assert!((axis.t(60.0) - 1.0).abs() < 1e-6);
         assert!((axis.t(-50.0)).abs() < 1e-9);
-        assert!((clip_end(&[0.0, 0.5, 1.0]) - 1.5).abs() < 1e-9);
     }
 }

@@ -50,7 +50,7 @@ impl OverlayExport {
     /// # Errors
     /// One sentence for the user when the thread cannot start.
     pub fn start(analysis: VideoAnalysis, path: PathBuf, notify: Notify) -> Result<Self, String> {
-        let name = crate::report::file_name(&path);
+        let name = crate::util::file_name(&path);
         let cancel = Arc::new(AtomicBool::new(false));
         let frames_done = Arc::new(AtomicUsize::new(0));
         let frames_total = analysis.poses.len();

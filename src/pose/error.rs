@@ -45,9 +45,6 @@ pub enum PoseError {
         /// Elements found.
         len: usize,
     },
-    /// The run was cancelled.
-    #[error("the analysis was cancelled")]
-    Cancelled,
 }
 
 impl<R> From<ort::Error<R>> for PoseError {

@@ -14,9 +14,7 @@ const SHA256SUMS: &str = include_str!("../../models/SHA256SUMS");
 pub const DETECTOR_FILE: &str = "pose_detector.onnx";
 
 /// Landmark model size/accuracy trade-off.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelVariant {
     /// BlazePose GHUM lite: fastest.
@@ -86,7 +84,7 @@ pub fn models_dir() -> Result<PathBuf, PoseError> {
 }
 
 /// The expected SHA-256 (hex) of a shipped model file.
-fn expected_sha256(file_name: &str) -> Option<&'static str> {
+pub(crate) fn expected_sha256(file_name: &str) -> Option<&'static str> {
     SHA256SUMS.lines().find_map(|line| {
         let (hash, name) = line.split_once(char::is_whitespace)?;
         (name.trim().trim_start_matches('*') == file_name).then_some(hash)
@@ -107,7 +105,7 @@ pub(crate) fn read_verified(path: &Path) -> Result<Vec<u8>, PoseError> {
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let expected = expected_sha256(file_name).unwrap_or_default();
-    let found = hex(&Sha256::digest(&bytes));
+    let found = crate::util::hex(&Sha256::digest(&bytes));
     if found != expected {
         return Err(PoseError::ModelChecksum {
             path: path.to_path_buf(),
@@ -116,17 +114,6 @@ pub(crate) fn read_verified(path: &Path) -> Result<Vec<u8>, PoseError> {
         });
     }
     Ok(bytes)
-}
-
-/// Lower-case hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            write!(s, "{b:02x}").ok();
-            s
-        })
 }
 
 #[cfg(test)]
@@ -154,7 +141,8 @@ mod tests {
         let msg = err.to_string();
         assert!(matches!(err, PoseError::ModelChecksum { .. }), "{msg}");
         assert!(
-            msg.contains("wrong checksum") && msg.contains(&hex(&Sha256::digest(b"not a model")))
+            msg.contains("wrong checksum")
+                && msg.contains(&crate::util::hex(&Sha256::digest(b"not a model")))
         );
     }
 }

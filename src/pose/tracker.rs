@@ -11,6 +11,30 @@ use super::{PoseError, Roi, session};
 use crate::timing::{Timings, stage};
 use crate::video::{Border, Frame, Normalise, YuvImage};
 
+/// Version of the tracking algorithm: detection, ROI carrying, cropping, landmark decoding and
+/// the pixels it is given. Bump it with any change that moves a landmark of any clip, so no
+/// cache returns poses tracked by the older algorithm; `tests/pose.rs` fails when the tracker's
+/// output on a fixed clip changes while this stays the same.
+pub const TRACKER_VERSION: u32 = 1;
+
+/// Everything about a tracker built with `options` that decides its output, as one line: the
+/// algorithm version, the model files' SHA-256, the options and the ONNX Runtime build.
+///
+/// # Errors
+/// [`PoseError::Runtime`] when ONNX Runtime cannot be loaded.
+pub fn identity(options: TrackerOptions) -> Result<String, PoseError> {
+    crate::runtime::environment()?;
+    let sha = |file: &str| super::models::expected_sha256(file).unwrap_or("unknown");
+    Ok(format!(
+        "tracker {TRACKER_VERSION}; {} model; {} intra-op threads; detector {}; landmarks {}; {}",
+        options.variant,
+        options.intra_threads,
+        sha(DETECTOR_FILE),
+        sha(options.variant.landmark_file()),
+        ort::info()
+    ))
+}
+
 /// MediaPipe's tracking threshold on the pose-present flag.
 const MIN_POSE_SCORE: f32 = 0.5;
 const DETECTOR_OUTPUTS: [&str; 2] = ["Identity", "Identity_1"];

@@ -1,11 +1,15 @@
-//! One CSV row per jump (RFC 4180), with units in the header names.
+//! One CSV row per jump (RFC 4180). Columns come from the catalogue: every event's time, every
+//! metric (with its 95 % interval where it has one), then quality. Two header styles: the
+//! stable keys with SI units in their names (`jump_height_m`), or force-plate style headers in
+//! display units (`Jump Height (Flight Time) [cm]`) for spreadsheets beside force-plate exports.
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::catalogue::{EVENTS, METRICS};
 use crate::pipeline::VideoAnalysis;
 
-/// Spreadsheet conventions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+/// Spreadsheet conventions for separators and decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CsvDialect {
     /// Comma separator, decimal point.
@@ -15,96 +19,151 @@ pub enum CsvDialect {
     ExcelEu,
 }
 
-/// Metric columns in a fixed order, so files from different clips line up.
-const METRIC_COLUMNS: [&str; 25] = [
-    "jump_height_m",
-    "flight_time_s",
-    "takeoff_velocity_m_s",
-    "jump_height_velocity_m",
-    "jump_height_difference_m",
-    "ground_contact_time_s",
-    "rsi",
-    "rsi_modified",
-    "time_to_takeoff_s",
-    "eccentric_duration_s",
-    "concentric_duration_s",
-    "unweighting_duration_s",
-    "braking_duration_s",
-    "countermovement_depth_m",
-    "peak_eccentric_velocity_m_s",
-    "peak_concentric_velocity_m_s",
-    "hip_angle_lowest_deg",
-    "knee_angle_lowest_deg",
-    "ankle_angle_lowest_deg",
-    "hip_angle_takeoff_deg",
-    "knee_angle_takeoff_deg",
-    "ankle_angle_takeoff_deg",
-    "drop_height_m",
-    "apex_s",
-    "quality_score",
-];
+impl CsvDialect {
+    /// The field separator.
+    pub fn delimiter(self) -> u8 {
+        match self {
+            Self::Standard => b',',
+            Self::ExcelEu => b';',
+        }
+    }
+
+    /// A number in this dialect's decimal notation.
+    pub fn decimal(self, text: String) -> String {
+        match self {
+            Self::Standard => text,
+            Self::ExcelEu => text.replace('.', ","),
+        }
+    }
+}
+
+/// Which names the columns get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CsvHeaders {
+    /// The catalogue keys, values in SI units (the stable contract).
+    #[default]
+    Keys,
+    /// Force-plate style names, values in display units (cm, ms).
+    Field,
+}
+
+/// How a CSV is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CsvFormat {
+    /// Separators and decimals.
+    pub dialect: CsvDialect,
+    /// Column names and units.
+    pub headers: CsvHeaders,
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return
+/// first) gets a leading apostrophe, so text from file names or warnings stays text.
+pub fn spreadsheet_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
 
 fn number(v: f64, dialect: CsvDialect) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
-    match dialect {
-        CsvDialect::Standard => s,
-        CsvDialect::ExcelEu => s.replace('.', ","),
+    dialect.decimal(if s == "-0" { "0".to_owned() } else { s })
+}
+
+/// The header row.
+fn header(style: CsvHeaders) -> Vec<String> {
+    let field = style == CsvHeaders::Field;
+    let fixed: [(&str, &str); 7] = [
+        ("video", "Source File"),
+        ("jump", "Trial"),
+        ("kind", "Test Type"),
+        ("model", "Pose Model"),
+        ("edited", "Edited"),
+        ("takeoff_frame", "Takeoff Frame"),
+        ("landing_frame", "Landing Frame"),
+    ];
+    let mut out: Vec<String> = fixed
+        .iter()
+        .map(|(key, name)| (if field { *name } else { *key }).to_owned())
+        .collect();
+    for e in &EVENTS {
+        out.push(if field {
+            e.field_header()
+        } else {
+            e.csv_header.to_owned()
+        });
     }
+    for m in &METRICS {
+        out.push(
+            (if field {
+                m.field_header
+            } else {
+                m.csv_header()
+            })
+            .to_owned(),
+        );
+        if m.uncertainty {
+            out.extend(m.interval_headers(field));
+        }
+    }
+    if field {
+        out.extend(["Quality Score".to_owned(), "Quality Flags".to_owned()]);
+    } else {
+        out.extend(["quality_score".to_owned(), "warnings".to_owned()]);
+    }
+    out
 }
 
 /// The jumps of several videos as CSV text.
 ///
 /// # Errors
 /// Only if the CSV writer fails (it writes to memory).
-pub fn jumps_csv(videos: &[&VideoAnalysis], dialect: CsvDialect) -> Result<String, csv::Error> {
-    let delimiter = match dialect {
-        CsvDialect::Standard => b',',
-        CsvDialect::ExcelEu => b';',
-    };
+pub fn jumps_csv(videos: &[&VideoAnalysis], format: CsvFormat) -> Result<String, csv::Error> {
+    let dialect = format.dialect;
+    let field = format.headers == CsvHeaders::Field;
     let mut w = csv::WriterBuilder::new()
-        .delimiter(delimiter)
+        .delimiter(dialect.delimiter())
         .from_writer(Vec::new());
-    let mut header = vec![
-        "video",
-        "jump",
-        "kind",
-        "model",
-        "edited",
-        "takeoff_frame",
-        "landing_frame",
-        "takeoff_s",
-        "landing_s",
-    ];
-    header.extend(METRIC_COLUMNS);
-    header.push("warnings");
-    w.write_record(&header)?;
+    w.write_record(header(format.headers))?;
     for v in videos {
         for j in &v.analysis.jumps {
+            let kind = if field {
+                j.kind.name().to_uppercase()
+            } else {
+                j.kind.name().to_owned()
+            };
             let mut row = vec![
-                v.info.path.display().to_string(),
+                spreadsheet_text(&v.info.path.display().to_string()),
                 j.index.to_string(),
-                j.kind.name().to_owned(),
+                kind,
                 v.model.name().to_owned(),
-                j.edited.to_string(),
+                j.edited().to_string(),
                 j.takeoff_frame.to_string(),
                 j.landing_frame.to_string(),
-                j.event("takeoff")
-                    .map(|t| number(t, dialect))
-                    .unwrap_or_default(),
-                j.event("landing")
-                    .map(|t| number(t, dialect))
-                    .unwrap_or_default(),
             ];
-            for col in METRIC_COLUMNS {
-                let value = match col {
-                    "quality_score" => Some(j.quality.score),
-                    "apex_s" => j.event("apex"),
-                    _ => j.metric(col),
-                };
-                row.push(value.map(|x| number(x, dialect)).unwrap_or_default());
+            for e in &EVENTS {
+                row.push(
+                    j.event(e.id)
+                        .map(|t| number(t, dialect))
+                        .unwrap_or_default(),
+                );
             }
-            row.push(j.quality.warnings.join(" | "));
+            let shown = |spec: &crate::analysis::catalogue::MetricSpec, x: f64| {
+                number(if field { spec.to_display(x) } else { x }, dialect)
+            };
+            for m in &METRICS {
+                row.push(j.metric(m.id).map(|x| shown(m, x)).unwrap_or_default());
+                if m.uncertainty {
+                    let ci = j.interval(m.id);
+                    row.push(ci.map(|c| shown(m, c.low)).unwrap_or_default());
+                    row.push(ci.map(|c| shown(m, c.high)).unwrap_or_default());
+                }
+            }
+            row.push(number(j.quality.score, dialect));
+            row.push(spreadsheet_text(&j.quality.warnings.join(" | ")));
             w.write_record(&row)?;
         }
     }
@@ -124,5 +183,34 @@ mod tests {
         assert_eq!(number(0.4567, CsvDialect::ExcelEu), "0,4567");
         assert_eq!(number(2.0, CsvDialect::Standard), "2");
         assert_eq!(number(0.25, CsvDialect::Standard), "0.25");
+        assert_eq!(number(-0.000_000_1, CsvDialect::Standard), "0");
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_stays_text() {
+        assert_eq!(spreadsheet_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_text("+1"), "'+1");
+        assert_eq!(spreadsheet_text("-2+3"), "'-2+3");
+        assert_eq!(spreadsheet_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_text("clip.mp4"), "clip.mp4");
+    }
+
+    #[test]
+    fn every_column_comes_from_the_catalogue_once() {
+        for style in [CsvHeaders::Keys, CsvHeaders::Field] {
+            let h = header(style);
+            let mut unique = h.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), h.len(), "{style:?}: a header twice");
+            let with_interval = METRICS.iter().filter(|m| m.uncertainty).count();
+            assert_eq!(
+                h.len(),
+                7 + EVENTS.len() + METRICS.len() + 2 * with_interval + 2
+            );
+        }
+        let height = crate::analysis::MetricId::JumpHeight.spec();
+        assert!(header(CsvHeaders::Keys).contains(&height.csv_header().to_owned()));
+        assert!(header(CsvHeaders::Field).contains(&height.field_header.to_owned()));
     }
 }

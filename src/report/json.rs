@@ -1,7 +1,10 @@
-//! The JSON contract: `{"hangtime_version", "results": [per video]}` (see README).
+//! The JSON contract: `{"schema_version", "hangtime_version", "results": [per video]}` (see the
+//! README). Keys of events and metrics come from the catalogue.
 
 use serde_json::{Map, Value, json};
 
+use crate::analysis::catalogue::SCHEMA_VERSION;
+use crate::analysis::{EventId, Jump};
 use crate::pipeline::VideoAnalysis;
 
 /// A video's outcome: analysed, or failed with a message.
@@ -18,6 +21,52 @@ fn round(v: f64, digits: i32) -> Value {
     serde_json::Number::from_f64(r).map_or(Value::Null, Value::Number)
 }
 
+/// The JSON object of one jump.
+pub fn jump_json(j: &Jump) -> Value {
+    let events: Map<String, Value> = j
+        .events
+        .iter()
+        .map(|e| (e.id.key().to_owned(), round(e.time_s, 4)))
+        .collect();
+    let metrics: Map<String, Value> = j
+        .metrics
+        .iter()
+        .map(|m| (m.id.key().to_owned(), round(m.value, 4)))
+        .collect();
+    let intervals: Map<String, Value> = j
+        .metrics
+        .iter()
+        .filter_map(|m| {
+            let ci = m.interval?;
+            Some((
+                m.id.key().to_owned(),
+                json!({ "low": round(ci.low, 4), "high": round(ci.high, 4) }),
+            ))
+        })
+        .collect();
+    let mut out = json!({
+        "index": j.index,
+        "kind": j.kind.name(),
+        "takeoff_frame": j.takeoff_frame,
+        "landing_frame": j.landing_frame,
+        "events": events,
+        "metrics": metrics,
+        "intervals": intervals,
+        "quality": { "score": j.quality.score, "warnings": j.quality.warnings },
+        "edited": j.edited(),
+    });
+    if let (Some((takeoff, landing)), Some(obj)) = (j.detected_edges, out.as_object_mut()) {
+        obj.insert(
+            "detected_edges".to_owned(),
+            json!({
+                EventId::Takeoff.key(): round(takeoff, 4),
+                EventId::Landing.key(): round(landing, 4),
+            }),
+        );
+    }
+    out
+}
+
 /// The JSON object of one video.
 pub fn video_json(outcome: &VideoOutcome<'_>) -> Value {
     match outcome {
@@ -27,33 +76,7 @@ pub fn video_json(outcome: &VideoOutcome<'_>) -> Value {
         }),
         VideoOutcome::Done(v) => {
             let info = &v.info;
-            let jumps: Vec<Value> = v
-                .analysis
-                .jumps
-                .iter()
-                .map(|j| {
-                    let events: Map<String, Value> = j
-                        .events
-                        .iter()
-                        .map(|e| (e.name.clone(), round(e.time_s, 4)))
-                        .collect();
-                    let metrics: Map<String, Value> = j
-                        .metrics
-                        .iter()
-                        .map(|m| (m.name.clone(), round(m.value, 4)))
-                        .collect();
-                    json!({
-                        "index": j.index,
-                        "kind": j.kind.name(),
-                        "takeoff_frame": j.takeoff_frame,
-                        "landing_frame": j.landing_frame,
-                        "events": events,
-                        "metrics": metrics,
-                        "quality": { "score": j.quality.score, "warnings": j.quality.warnings },
-                        "edited": j.edited,
-                    })
-                })
-                .collect();
+            let jumps: Vec<Value> = v.analysis.jumps.iter().map(jump_json).collect();
             let timings: Vec<Value> = v
                 .timings
                 .stages()
@@ -85,6 +108,7 @@ pub fn video_json(outcome: &VideoOutcome<'_>) -> Value {
 /// The whole document for several videos.
 pub fn document(outcomes: &[VideoOutcome<'_>]) -> Value {
     json!({
+        "schema_version": SCHEMA_VERSION,
         "hangtime_version": env!("CARGO_PKG_VERSION"),
         "results": outcomes.iter().map(video_json).collect::<Vec<_>>(),
     })

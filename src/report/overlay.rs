@@ -12,7 +12,7 @@ use imageproc::drawing::{
 };
 use imageproc::rect::Rect;
 
-use crate::analysis::{Jump, phase_at};
+use crate::analysis::{EventId, Jump, PhaseBand, band_at, bands, clip_end};
 use crate::pipeline::VideoAnalysis;
 use crate::pose::{BodySide, PoseFrame, SKELETON_BONES, SKELETON_JOINTS, bone_side};
 use crate::video::{Affine, DecodeOptions, VideoDecoder, VideoEncoder, VideoError, export_size};
@@ -43,6 +43,7 @@ fn draw_overlay(
     font: &FontRef<'_>,
     pose: &PoseFrame,
     jumps: &[Jump],
+    phases: &[PhaseBand],
     com: Option<(f64, f64)>,
     scale: f32,
 ) {
@@ -50,14 +51,14 @@ fn draw_overlay(
     if pose.tracked {
         draw_skeleton(img, pose, com, scale);
     }
-    let current = phase_at(jumps, pose.time_s);
-    draw_top_bar(img, font, pose, jumps, current, text_px);
+    let current = band_at(phases, pose.time_s);
+    draw_top_bar(img, font, pose, jumps, phases, text_px);
     // Bottom bar: the key numbers of the current or latest finished jump.
-    let shown = current.and_then(|(i, _)| jumps.get(i)).or_else(|| {
+    let shown = current.and_then(|b| jumps.get(b.jump)).or_else(|| {
         jumps
             .iter()
             .rev()
-            .find(|j| j.event("landing").is_some_and(|t| t <= pose.time_s))
+            .find(|j| j.event(EventId::Landing).is_some_and(|t| t <= pose.time_s))
     });
     if let Some(j) = shown {
         draw_bottom_bar(img, font, j, text_px);
@@ -95,39 +96,50 @@ fn draw_skeleton(img: &mut RgbaImage, pose: &PoseFrame, com: Option<(f64, f64)>,
     }
 }
 
+/// The top caption of a frame: its number and time, and the jump and phase it is in, from
+/// the same phase model as the app's timeline.
+fn top_caption(pose: &PoseFrame, jumps: &[Jump], phases: &[PhaseBand]) -> String {
+    let mut top = format!("frame {}  {:.3} s", pose.index, pose.time_s);
+    let current = band_at(phases, pose.time_s);
+    if let Some((j, band)) = current.and_then(|b| jumps.get(b.jump).map(|j| (j, b))) {
+        write!(
+            top,
+            "   jump {} · {} · {}",
+            j.index,
+            j.kind.name().to_uppercase(),
+            band.phase.label()
+        )
+        .ok();
+    }
+    top
+}
+
 /// Frame, time and the current jump's phase on top; the event name on its frame.
 fn draw_top_bar(
     img: &mut RgbaImage,
     font: &FontRef<'_>,
     pose: &PoseFrame,
     jumps: &[Jump],
-    current: Option<(usize, crate::analysis::Phase)>,
+    phases: &[PhaseBand],
     text_px: f32,
 ) {
     let (w, h) = (img.width(), img.height());
     let bar = (text_px * 1.6) as u32;
     draw_filled_rect_mut(img, Rect::at(0, 0).of_size(w, bar), PANEL);
-    let mut top = format!("frame {}  {:.3} s", pose.index, pose.time_s);
-    if let Some(j) = current.and_then(|(i, phase)| jumps.get(i).map(|j| (j, phase))) {
-        let (j, phase) = j;
-        write!(
-            top,
-            "   jump {} · {} · {}",
-            j.index,
-            j.kind.name().to_uppercase(),
-            phase.name
-        )
-        .ok();
-    }
+    let top = top_caption(pose, jumps, phases);
     let y = (text_px * 0.3) as i32;
     draw_text_mut(img, TEXT, 6, y, PxScale::from(text_px), font, &top);
     // Event flash on the frame at or right after takeoff/landing.
     for j in jumps {
-        for (name, frame) in [("TAKEOFF", j.takeoff_frame), ("LANDING", j.landing_frame)] {
+        for (event, frame) in [
+            (EventId::Takeoff, j.takeoff_frame),
+            (EventId::Landing, j.landing_frame),
+        ] {
             if pose.index == frame || pose.index == frame + 1 {
                 let y = (h as f32 * 0.45) as i32;
                 let scale = PxScale::from(text_px * 1.6);
-                draw_text_mut(img, HIGHLIGHT, 10, y, scale, font, name);
+                let name = event.spec().label.to_uppercase();
+                draw_text_mut(img, HIGHLIGHT, 10, y, scale, font, &name);
             }
         }
     }
@@ -137,19 +149,7 @@ fn draw_top_bar(
 fn draw_bottom_bar(img: &mut RgbaImage, font: &FontRef<'_>, j: &Jump, text_px: f32) {
     let (w, h) = (img.width(), img.height());
     let bar = (text_px * 1.6) as u32;
-    let mut line = format!("#{} {}", j.index, j.kind.name().to_uppercase());
-    if let Some(hm) = j.metric("jump_height_m") {
-        write!(line, "  height {:.1} cm", hm * 100.0).ok();
-    }
-    if let Some(t) = j.metric("flight_time_s") {
-        write!(line, "  flight {:.0} ms", t * 1000.0).ok();
-    }
-    if let Some(t) = j.metric("ground_contact_time_s") {
-        write!(line, "  contact {:.0} ms", t * 1000.0).ok();
-    }
-    if let Some(r) = j.metric("rsi").or_else(|| j.metric("rsi_modified")) {
-        write!(line, "  RSI {r:.2}").ok();
-    }
+    let line = super::summary(j);
     let top = h.saturating_sub(bar) as i32;
     draw_filled_rect_mut(img, Rect::at(0, top).of_size(w, bar), PANEL);
     let y = top + (text_px * 0.3) as i32;
@@ -189,6 +189,7 @@ pub fn export_overlay(
     let mut rgba = vec![0u8; (w * h * 4) as usize];
     let total = v.poses.len();
     let signals = &v.analysis.signals;
+    let phases = bands(&v.analysis.jumps, clip_end(&signals.t));
     while let Some(frame) = decoder.next_frame()? {
         if cancel.load(Ordering::Relaxed) {
             return Ok(false);
@@ -205,7 +206,15 @@ pub fn export_overlay(
                 .zip(signals.com_y.get(frame.index))
                 .map(|(x, y)| (*x, *y))
                 .filter(|(x, y)| x.is_finite() && y.is_finite());
-            draw_overlay(&mut img, &font, pose, &v.analysis.jumps, com, scale);
+            draw_overlay(
+                &mut img,
+                &font,
+                pose,
+                &v.analysis.jumps,
+                &phases,
+                com,
+                scale,
+            );
         }
         encoder.push(img.as_raw(), frame.time_s)?;
         rgba = img.into_raw();
@@ -214,4 +223,77 @@ pub fn export_overlay(
     encoder.finish()?;
     tmp.persist(out).map_err(|e| fail(&e.error))?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Event, JumpKind, Phase, Quality};
+
+    fn jump(index: usize, events: &[(EventId, f64)]) -> Jump {
+        Jump {
+            index,
+            kind: JumpKind::Cmj,
+            takeoff_frame: 0,
+            landing_frame: 0,
+            events: events
+                .iter()
+                .map(|&(id, time_s)| Event {
+                    id,
+                    time_s,
+                    frame: 0,
+                })
+                .collect(),
+            metrics: Vec::new(),
+            quality: Quality::default(),
+            detected_edges: None,
+        }
+    }
+
+    #[test]
+    fn the_video_names_the_phases_the_app_shows() {
+        let jumps = [
+            jump(
+                1,
+                &[
+                    (EventId::MovementOnset, 1.0),
+                    (EventId::BrakingStart, 1.2),
+                    (EventId::LowestPoint, 1.4),
+                    (EventId::Takeoff, 1.7),
+                    (EventId::Landing, 2.3),
+                ],
+            ),
+            jump(
+                2,
+                &[
+                    (EventId::ContactStart, 2.3),
+                    (EventId::LowestPoint, 2.6),
+                    (EventId::Takeoff, 2.9),
+                    (EventId::Landing, 3.5),
+                ],
+            ),
+        ];
+        let phases = bands(&jumps, 5.0);
+        let mut seen = Vec::new();
+        for k in 0..500 {
+            let pose = PoseFrame::untracked(k, f64::from(k as u32) * 0.01, false);
+            let caption = top_caption(&pose, &jumps, &phases);
+            match band_at(&phases, pose.time_s) {
+                Some(b) => {
+                    let expected = format!("jump {} · CMJ · {}", b.jump + 1, b.phase.label());
+                    assert!(caption.ends_with(&expected), "{caption} at {}", pose.time_s);
+                    seen.push(b.phase);
+                }
+                None => assert!(!caption.contains("jump"), "{caption}"),
+            }
+        }
+        for phase in [
+            Phase::Standing,
+            Phase::Unweighting,
+            Phase::Contact,
+            Phase::Flight,
+        ] {
+            assert!(seen.contains(&phase), "{phase:?} never shown");
+        }
+    }
 }

@@ -36,9 +36,9 @@ pub struct DecodeReport {
     pub corrupt_packets: usize,
     /// The file ended early or became unreadable; frames before that were delivered.
     pub truncated: bool,
-    /// Time spent demuxing and decoding.
+    /// Time spent demuxing and decoding, pixel conversion excluded.
     pub decode_time: Duration,
-    /// Time spent converting unusual pixel formats to 4:2:0.
+    /// Time spent converting other pixel formats (10-bit, 4:2:2, …) to 8-bit 4:2:0.
     pub convert_time: Duration,
 }
 
@@ -104,8 +104,11 @@ impl VideoDecoder {
     /// stream early and is recorded in [`Self::report`].
     pub fn next_frame(&mut self) -> Result<Option<Frame>, VideoError> {
         let started = Instant::now();
+        let converting_before = self.report.convert_time;
         let result = self.next_frame_inner();
-        self.report.decode_time += started.elapsed();
+        // Conversion happens inside and is reported on its own: count it once.
+        let converting = self.report.convert_time.saturating_sub(converting_before);
+        self.report.decode_time += started.elapsed().saturating_sub(converting);
         result
     }
 

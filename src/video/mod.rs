@@ -24,6 +24,13 @@ pub use preview::{
 };
 pub use probe::{VideoInfo, probe};
 
+/// The decoding library's identity for cache keys: another libavcodec may decode the same
+/// file to slightly different pixels.
+pub fn decoder_identity() -> String {
+    let v = ffmpeg_next::codec::version();
+    format!("libavcodec {}.{}.{}", v >> 16, (v >> 8) & 0xff, v & 0xff)
+}
+
 /// Makes sure FFmpeg is initialised once and quiet (its own log would interleave with ours).
 pub(crate) fn init_ffmpeg() -> Result<(), VideoError> {
     static INIT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();

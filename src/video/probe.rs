@@ -12,7 +12,7 @@ use super::{Rotation, VideoError, init_ffmpeg};
 pub const MAX_SIDE: u32 = 8192;
 
 /// Facts about a video, measured from its packets (edit lists applied).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VideoInfo {
     /// The file.
     pub path: PathBuf,

@@ -8,6 +8,8 @@ use std::time::Duration;
 use hangtime::pipeline::{PipelineOptions, VideoAnalysis, analyze_video};
 use hangtime::pose::{ModelVariant, Tracker, TrackerOptions};
 
+pub mod copies;
+
 /// The shared clips folder beside the checkout.
 pub fn videos_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/videos")
@@ -44,13 +46,17 @@ pub const ALL_CLIPS: [&str; 11] = [
     "droplanding_table_soft_sideoblique_30fps.mp4",
 ];
 
-/// A loaded tracker.
-pub fn tracker(variant: ModelVariant) -> Tracker {
-    Tracker::load(TrackerOptions {
+/// The options the tests build trackers with.
+pub fn tracker_options(variant: ModelVariant) -> TrackerOptions {
+    TrackerOptions {
         variant,
         intra_threads: 1,
-    })
-    .expect("tracker loads")
+    }
+}
+
+/// A loaded tracker.
+pub fn tracker(variant: ModelVariant) -> Tracker {
+    Tracker::load(tracker_options(variant)).expect("tracker loads")
 }
 
 /// Runs the whole pipeline on a clip.

@@ -1,7 +1,10 @@
-//! Atomic file output: a temporary file in the target folder, renamed into place.
+//! Small helpers shared by the layers that write files or name things: atomic writes, content
+//! hashes and file-name labels. Nothing here knows about videos, poses or reports.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
 
 /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a
 /// part; on error the old file is untouched and no temporary file is left.
@@ -44,21 +47,32 @@ pub fn file_name(path: &Path) -> String {
     )
 }
 
-/// `dir/name.ext` → `dir/name_<stem>.ext`, for per-video files when several videos run.
-pub fn with_stem_suffix(path: &Path, video: &Path) -> PathBuf {
-    let stem = video
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("video");
-    let base = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("series");
-    let name = match path.extension().and_then(|e| e.to_str()) {
-        Some(ext) => format!("{base}_{stem}.{ext}"),
-        None => format!("{base}_{stem}"),
-    };
-    path.with_file_name(name)
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            write!(s, "{b:02x}").ok();
+            s
+        })
+}
+
+/// SHA-256 of everything `reader` yields, read in 1 MiB blocks.
+///
+/// # Errors
+/// The reader's I/O error.
+pub fn sha256_of(mut reader: impl Read) -> std::io::Result<[u8; 32]> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    Ok(hasher.finalize().into())
 }
 
 #[cfg(test)]
@@ -87,8 +101,11 @@ mod tests {
     }
 
     #[test]
-    fn series_paths_get_the_video_stem() {
-        let p = with_stem_suffix(Path::new("/tmp/series.csv"), Path::new("/v/clip one.mp4"));
-        assert_eq!(p, Path::new("/tmp/series_clip one.csv"));
+    fn hashes_read_whole_streams() {
+        let digest = sha256_of(&b"abc"[..]).unwrap();
+        assert_eq!(
+            hex(&digest),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }
