@@ -43,8 +43,7 @@ fn main() -> ExitCode {
         .init();
     let args = cli::Cli::parse();
     let result = match &args.command {
-        Some(cli::Command::Analyze(a)) => cli::analyze(a),
-        Some(cli::Command::Cache(c)) => cli::cache(c),
+        Some(command) => cli::run(command),
         None => open_app(args.videos),
     };
     match result {

@@ -1,4 +1,4 @@
-//! The command line: `hangtime analyze VIDEO...` and friends.
+//! `hangtime analyze VIDEO...`: analyse videos, print one line per jump, write reports.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -7,126 +7,17 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use hangtime::analysis::{AnalysisOptions, JumpKind};
+use clap::Args;
+use hangtime::analysis::AnalysisOptions;
 use hangtime::cache::PoseCache;
 use hangtime::pipeline::{
     PipelineError, PipelineOptions, VideoAnalysis, analyze_prepared, prepare_video,
 };
-use hangtime::pose::{ModelVariant, Tracker, TrackerOptions};
-use hangtime::report::{self, CsvDialect, CsvFormat, CsvHeaders, VideoOutcome};
+use hangtime::pose::{Tracker, TrackerOptions};
+use hangtime::report::{self, CsvFormat, VideoOutcome};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Vertical-jump analysis from phone video.
-#[derive(Debug, Parser)]
-#[command(name = "hangtime", version, about, long_about = None)]
-pub struct Cli {
-    /// What to do; without one, the desktop app opens.
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    /// Videos to open in the app.
-    pub videos: Vec<PathBuf>,
-}
-
-/// What `hangtime` can do besides opening the app.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Analyse videos and print one line per jump.
-    Analyze(AnalyzeArgs),
-    /// Look after the cache of tracked poses.
-    #[command(subcommand)]
-    Cache(CacheCommand),
-}
-
-/// `hangtime cache …`.
-#[derive(Debug, Subcommand)]
-pub enum CacheCommand {
-    /// Remove every cached pose file.
-    Clear,
-    /// Say where the cache is and how much it holds.
-    Info,
-}
-
-/// Jump kind on the command line: automatic or forced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    /// Classify each jump automatically.
-    Auto,
-    /// Countermovement jump.
-    Cmj,
-    /// Drop jump.
-    Dj,
-    /// Squat jump.
-    Sj,
-    /// Repeated hops.
-    Hops,
-}
-
-impl KindArg {
-    fn forced(self) -> Option<JumpKind> {
-        match self {
-            Self::Auto => None,
-            Self::Cmj => Some(JumpKind::Cmj),
-            Self::Dj => Some(JumpKind::Dj),
-            Self::Sj => Some(JumpKind::Sj),
-            Self::Hops => Some(JumpKind::Hops),
-        }
-    }
-}
-
-/// Pose landmark model on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ModelArg {
-    /// BlazePose GHUM lite: fastest.
-    Lite,
-    /// BlazePose GHUM full: more accurate, slower.
-    Full,
-}
-
-impl From<ModelArg> for ModelVariant {
-    fn from(m: ModelArg) -> Self {
-        match m {
-            ModelArg::Lite => Self::Lite,
-            ModelArg::Full => Self::Full,
-        }
-    }
-}
-
-/// CSV separators and decimals on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DialectArg {
-    /// Comma separator, decimal point.
-    Standard,
-    /// Semicolon separator, decimal comma (European Excel).
-    ExcelEu,
-}
-
-impl From<DialectArg> for CsvDialect {
-    fn from(d: DialectArg) -> Self {
-        match d {
-            DialectArg::Standard => Self::Standard,
-            DialectArg::ExcelEu => Self::ExcelEu,
-        }
-    }
-}
-
-/// CSV column names on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HeadersArg {
-    /// Stable keys with SI units in the names (`jump_height_m`).
-    Keys,
-    /// Force-plate style names in display units (`Jump Height (Flight Time) [cm]`).
-    Field,
-}
-
-impl From<HeadersArg> for CsvHeaders {
-    fn from(h: HeadersArg) -> Self {
-        match h {
-            HeadersArg::Keys => Self::Keys,
-            HeadersArg::Field => Self::Field,
-        }
-    }
-}
+use super::{DialectArg, HeadersArg, KindArg, ModelArg};
 
 /// Options of `hangtime analyze`.
 #[derive(Debug, Args)]
@@ -171,7 +62,7 @@ pub struct AnalyzeArgs {
 ///
 /// # Errors
 /// Only for failures outside any one video (models, runtime, output files).
-pub fn analyze(args: &AnalyzeArgs) -> Result<bool> {
+pub fn run(args: &AnalyzeArgs) -> Result<bool> {
     let options = PipelineOptions {
         analysis: AnalysisOptions {
             kind: args.kind.forced(),
@@ -375,45 +266,4 @@ fn print_summary(path: &Path, outcome: &Result<VideoAnalysis, PipelineError>, to
             println!("{line}");
         }
     }
-}
-
-/// Runs `hangtime cache …`.
-///
-/// # Errors
-/// When there is no cache folder or it cannot be cleared.
-pub fn cache(command: &CacheCommand) -> Result<bool> {
-    let cache = PoseCache::user()
-        .context("there is no cache folder on this system (set HANGTIME_CACHE_DIR)")?;
-    match command {
-        CacheCommand::Clear => {
-            let removed = cache.clear().with_context(|| {
-                format!(
-                    "the cache in {} could not be cleared",
-                    cache.dir().display()
-                )
-            })?;
-            println!(
-                "Removed {} cached video{} ({}) from {}",
-                removed.entries,
-                if removed.entries == 1 { "" } else { "s" },
-                megabytes(removed.bytes),
-                cache.dir().display()
-            );
-        }
-        CacheCommand::Info => {
-            let usage = cache.usage();
-            println!(
-                "{}: {} cached video{}, {}",
-                cache.dir().display(),
-                usage.entries,
-                if usage.entries == 1 { "" } else { "s" },
-                megabytes(usage.bytes)
-            );
-        }
-    }
-    Ok(true)
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
 }
