@@ -188,6 +188,7 @@ fn excel_dialect_uses_semicolons_and_decimal_commas() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("eu.csv");
     let out = Command::new(env!("CARGO_BIN_EXE_hangtime"))
+        .env("HANGTIME_CACHE_DIR", dir.path().join("cache"))
         .arg("analyze")
         .arg(&clip)
         .args([
@@ -273,6 +274,7 @@ fn overlay_export_is_an_mp4_that_ffprobe_reads_with_the_source_timing() {
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("overlay.mp4");
     let out = Command::new(env!("CARGO_BIN_EXE_hangtime"))
+        .env("HANGTIME_CACHE_DIR", dir.path().join("cache"))
         .arg("analyze")
         .arg(&clip)
         .args(["--overlay", overlay.to_str().unwrap()])
