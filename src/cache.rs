@@ -87,14 +87,7 @@ impl PoseCache {
     /// The user's cache folder (`HANGTIME_CACHE_DIR` overrides), or `None` if there is none.
     /// Only the edges (the CLI, the app's start-up) call this; everything else is given a cache.
     pub fn user() -> Option<Self> {
-        let dir = std::env::var_os("HANGTIME_CACHE_DIR")
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| {
-                directories::ProjectDirs::from("", "", "hangtime")
-                    .map(|d| d.cache_dir().join("poses"))
-            })?;
-        Some(Self::at(&dir))
+        crate::folders::pose_cache_dir().map(|dir| Self::at(&dir))
     }
 
     /// A cache in a given folder, with the default size cap.

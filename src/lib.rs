@@ -4,12 +4,15 @@
 //! metrics, named by its catalogue) → `report` (JSON, CSV, series, overlay video); `cache`
 //! keeps tracked poses and `util` holds the file helpers they share. `pipeline` runs one video
 //! end to end. The command line and the desktop app sit on top and hold no analysis of their
-//! own; nothing outside `app` knows about the UI.
+//! own; nothing outside `app` knows about the UI. `locate` finds Hangtime's own files (models,
+//! runtime) from the executable's place, `folders` the user's cache and data folders.
 
 pub mod analysis;
 #[cfg(feature = "app")]
 pub mod app;
 pub mod cache;
+pub mod folders;
+pub mod locate;
 pub mod pipeline;
 pub mod pose;
 pub mod report;

@@ -41,10 +41,21 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = cli::Cli::parse();
-    let result = match &args.command {
-        Some(command) => cli::run(command),
-        None => open_app(args.videos),
+    let result = if std::env::args_os()
+        .nth(1)
+        .is_some_and(|first| first == cli::PACKAGE_FILES)
+    {
+        cli::package_files(std::env::args_os().skip(1))
+    } else {
+        let args = cli::Cli::parse();
+        match &args.command {
+            _ if args.version => {
+                cli::print_version();
+                Ok(true)
+            }
+            Some(command) => cli::run(command),
+            None => open_app(args.videos),
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

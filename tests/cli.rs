@@ -8,6 +8,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn hangtime(args: &[&str]) -> Output {
@@ -21,16 +22,65 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The source checkout's copy of a file, with links resolved as `--version` shows it.
+fn checkout_file(relative: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(relative)
+        .canonicalize()
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+/// The first 12 hex digits of a shipped model's SHA-256, from `models/SHA256SUMS`.
+fn short_sha(file: &str) -> String {
+    let sums = std::fs::read_to_string(checkout_file("models/SHA256SUMS")).unwrap();
+    let line = sums.lines().find(|l| l.ends_with(file)).unwrap();
+    line[..12].to_owned()
+}
+
 #[test]
 fn version_and_help_work() {
     let out = hangtime(&["--version"]);
     assert!(out.status.success());
-    assert_eq!(
-        text(&out.stdout).trim(),
-        format!("hangtime {}", env!("CARGO_PKG_VERSION"))
+    let version = text(&out.stdout);
+    let lines: Vec<&str> = version.lines().collect();
+    assert_eq!(lines[0], format!("hangtime {}", env!("CARGO_PKG_VERSION")));
+    // Found from the executable's place in the checkout (cargo names the checkout when the
+    // target folder lies elsewhere): never a path fixed at build time.
+    let models = format!("models: {} (source checkout", checkout_file("models"));
+    assert!(lines[1].starts_with(&models), "{version}");
+    for (i, (name, file)) in [
+        ("detector", "pose_detector.onnx"),
+        ("lite", "pose_landmark_lite.onnx"),
+        ("full", "pose_landmark_full.onnx"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let words: Vec<&str> = lines[2 + i].split_whitespace().collect();
+        assert_eq!(
+            words,
+            [name, file, "sha256", short_sha(file).as_str()],
+            "{version}"
+        );
+    }
+    let runtime = format!(
+        "ONNX Runtime 1.31.1: {} (source checkout",
+        checkout_file(".runtime/onnxruntime/libonnxruntime.so.1.31.1")
     );
+    assert!(lines[5].starts_with(&runtime), "{version}");
+    assert_eq!(lines.len(), 6, "{version}");
+    assert_eq!(text(&hangtime(&["-V"]).stdout), version);
+
     let out = hangtime(&["--help"]);
-    assert!(out.status.success() && text(&out.stdout).contains("analyze"));
+    let help = text(&out.stdout);
+    assert!(out.status.success() && help.contains("analyze") && help.contains("doctor"));
+    assert!(help.contains("Exit status: 0 when"), "{help}");
+    assert!(
+        !help.contains("package-files"),
+        "the packaging command is hidden"
+    );
     let out = hangtime(&["analyze", "--help"]);
     let help = text(&out.stdout);
     for flag in [
@@ -43,6 +93,200 @@ fn version_and_help_work() {
         "--jobs",
     ] {
         assert!(help.contains(flag), "{flag} missing from help");
+    }
+}
+
+/// `hangtime ARGS` with its own cache and data folders and without a display.
+fn hangtime_in(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hangtime"));
+    command
+        .args(args)
+        .env("HANGTIME_CACHE_DIR", home.join("cache"))
+        .env("HANGTIME_DATA_DIR", home.join("data"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("ORT_DYLIB_PATH")
+        .env_remove("HANGTIME_MODELS_DIR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn doctor_passes_here_and_only_warns_that_there_is_no_display() {
+    let home = tempfile::tempdir().unwrap();
+    let out = hangtime_in(home.path(), &["doctor"], &[]);
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report}{}", text(&out.stderr));
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("Hangtime {} doctor", env!("CARGO_PKG_VERSION"))
+    );
+    let expect = [
+        format!(
+            "ok       ONNX Runtime 1.31.1 loads from {} (source checkout",
+            checkout_file(".runtime/onnxruntime/libonnxruntime.so.1.31.1")
+        ),
+        format!("ok       Pose models in {} (source checkout", checkout_file("models")),
+        "ok       The pose tracker starts with the lite and the full model".to_owned(),
+        "ok       FFmpeg (libavcodec 59.".to_owned(),
+        format!(
+            "ok       Cache folder (tracked poses) {} is writable",
+            home.path().join("cache").display()
+        ),
+        format!(
+            "ok       Data folder {} is writable",
+            home.path().join("data").display()
+        ),
+        "warning  No display (neither DISPLAY nor WAYLAND_DISPLAY is set): the desktop app cannot open here, the command line works".to_owned(),
+        "Hangtime can analyse videos here (1 warning).".to_owned(),
+    ];
+    assert_eq!(lines.len(), 1 + expect.len(), "{report}");
+    for (line, expected) in lines[1..].iter().zip(&expect) {
+        assert!(
+            line.starts_with(expected.as_str()),
+            "{line:?} is not {expected:?}"
+        );
+    }
+    assert!(lines[2].ends_with("match their checksums: detector, lite, full"));
+    for decoder in ["H.264 (h264)", "HEVC (hevc)", "VP9 (", "AV1 ("] {
+        assert!(
+            lines[4].contains(decoder),
+            "{decoder} missing: {}",
+            lines[4]
+        );
+    }
+    // The folders were created, and the probe file left nothing behind.
+    for folder in ["cache", "data"] {
+        let entries = std::fs::read_dir(home.path().join(folder)).unwrap().count();
+        assert_eq!(entries, 0, "{folder}");
+    }
+
+    let out = hangtime_in(home.path(), &["doctor"], &[("DISPLAY", ":99")]);
+    let report = text(&out.stdout);
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("ok       A display is available for the desktop app"));
+    assert!(
+        report.ends_with("Hangtime can analyse videos here (0 warnings).\n"),
+        "{report}"
+    );
+}
+
+#[test]
+fn doctor_and_version_say_what_is_wrong_in_plain_words() {
+    let home = tempfile::tempdir().unwrap();
+    let models = home.path().join("models");
+    std::fs::create_dir(&models).unwrap();
+    std::fs::write(models.join("pose_detector.onnx"), b"not a model").unwrap();
+    std::fs::copy(
+        checkout_file("models/pose_landmark_lite.onnx"),
+        models.join("pose_landmark_lite.onnx"),
+    )
+    .unwrap();
+    // A file where the cache folder should be.
+    std::fs::write(home.path().join("cache"), b"").unwrap();
+    let env = [
+        ("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so"),
+        ("HANGTIME_MODELS_DIR", models.to_str().unwrap()),
+    ];
+    let out = hangtime_in(home.path(), &["doctor"], &env);
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    let failed: Vec<&str> = report
+        .lines()
+        .filter_map(|l| l.strip_prefix("FAILED   "))
+        .collect();
+    assert_eq!(failed.len(), 3, "{report}");
+    assert_eq!(
+        failed[0],
+        "ORT_DYLIB_PATH names /nonexistent/libonnxruntime.so, which does not exist; unset it or point it at the ONNX Runtime library"
+    );
+    assert!(
+        failed[1].starts_with("The pose model has the wrong checksum")
+            && failed[1].contains("pose_detector.onnx")
+            && failed[1].contains("the pose model could not be read")
+            && failed[1].contains("pose_landmark_full.onnx")
+            && !failed[1].contains("pose_landmark_lite.onnx"),
+        "{}",
+        failed[1]
+    );
+    assert!(
+        failed[2].starts_with("The cache folder (tracked poses) cannot be written")
+            && failed[2]
+                .ends_with("fix its permissions or set HANGTIME_CACHE_DIR to another folder"),
+        "{}",
+        failed[2]
+    );
+    assert!(
+        !report.contains("pose tracker"),
+        "not tried without runtime and models"
+    );
+    assert!(report.contains("ok       FFmpeg"), "{report}");
+    assert!(
+        report.ends_with("Hangtime cannot work here until the 3 failed checks above are fixed.\n"),
+        "{report}"
+    );
+
+    // --version still answers, and says the same.
+    let out = hangtime_in(home.path(), &["--version"], &env);
+    let version = text(&out.stdout);
+    assert!(out.status.success(), "{version}");
+    let lines: Vec<&str> = version.lines().collect();
+    assert_eq!(
+        lines[1],
+        format!(
+            "models: {} (set by HANGTIME_MODELS_DIR)",
+            models.canonicalize().unwrap().display()
+        )
+    );
+    assert!(
+        lines[2].contains("(not the file this Hangtime was built with)"),
+        "{version}"
+    );
+    assert!(lines[3].ends_with(&format!("sha256 {}", short_sha("pose_landmark_lite.onnx"))));
+    assert!(lines[4].contains("could not be read"), "{version}");
+    assert!(lines[5].starts_with("ONNX Runtime: ORT_DYLIB_PATH names /nonexistent"));
+}
+
+#[test]
+fn man_pages_and_completions_come_from_the_command_line_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hangtime(&["package-files", "--out", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let man = |name: &str| std::fs::read_to_string(dir.path().join("man").join(name)).unwrap();
+    let main_page = man("hangtime.1");
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH SUBCOMMANDS",
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+    ] {
+        assert!(main_page.contains(section), "{section} missing");
+    }
+    assert!(!main_page.contains(".SH EXTRA"));
+    assert!(man("hangtime-analyze.1").contains("csv\\-dialect"));
+    assert!(man("hangtime-doctor.1").contains("Check that Hangtime can run here"));
+    assert!(man("hangtime-cache-clear.1").contains("Remove every cached pose file"));
+    let pages = std::fs::read_dir(dir.path().join("man")).unwrap().count();
+    assert_eq!(
+        pages, 6,
+        "hangtime, analyze, cache, cache clear, cache info, doctor"
+    );
+    let completions =
+        |name: &str| std::fs::read_to_string(dir.path().join("completions").join(name)).unwrap();
+    for file in ["hangtime.bash", "_hangtime", "hangtime.fish"] {
+        let script = completions(file);
+        assert!(
+            script.contains("csv-dialect") && script.contains("doctor"),
+            "{file}"
+        );
+        assert!(
+            !script.contains("package-files"),
+            "{file} offers the hidden command"
+        );
     }
 }
 
@@ -60,7 +304,7 @@ fn a_missing_runtime_is_one_clear_sentence_not_a_panic() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("ONNX Runtime was not found") && err.contains("scripts/setup"),
+        err.contains("ORT_DYLIB_PATH names /nonexistent/libonnxruntime.so, which does not exist"),
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
@@ -272,9 +516,11 @@ fn overlay_export_is_an_mp4_that_ffprobe_reads_with_the_source_timing() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
+    // The cache in a folder of its own: the output folder must hold the overlay alone.
+    let cache = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("overlay.mp4");
     let out = Command::new(env!("CARGO_BIN_EXE_hangtime"))
-        .env("HANGTIME_CACHE_DIR", dir.path().join("cache"))
+        .env("HANGTIME_CACHE_DIR", cache.path())
         .arg("analyze")
         .arg(&clip)
         .args(["--overlay", overlay.to_str().unwrap()])

@@ -78,6 +78,9 @@ pub struct AppConfig {
     pub cache: Option<PoseCache>,
 }
 
+/// The settings file in the data folder (eframe's own name for it).
+const SETTINGS_FILE: &str = "app.ron";
+
 /// Opens the window and runs the app until it is closed.
 ///
 /// # Errors
@@ -93,6 +96,9 @@ pub fn run(config: AppConfig) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport,
         renderer: eframe::Renderer::Glow,
+        // Settings live in Hangtime's data folder (`HANGTIME_DATA_DIR` overrides it); on
+        // Linux that is where eframe would put them anyway.
+        persistence_path: crate::folders::data_dir().map(|dir| dir.join(SETTINGS_FILE)),
         ..Default::default()
     };
     eframe::run_native(

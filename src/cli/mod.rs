@@ -3,6 +3,9 @@
 
 mod analyze;
 mod cache;
+mod doctor;
+mod package_files;
+mod version;
 
 use std::path::PathBuf;
 
@@ -15,15 +18,50 @@ use hangtime::report::{CsvDialect, CsvHeaders};
 pub use analyze::AnalyzeArgs;
 pub use cache::CacheCommand;
 
+/// What `--help` says after the options, and the man page in sections of their own.
+pub const HELP_SECTIONS: [(&str, &str); 2] = [
+    (
+        "Exit status",
+        "0 when everything asked for was done; 1 when some of it failed (a video that could not \
+be analysed, a failed doctor check); 2 when nothing could run (missing runtime or models, an \
+unwritable output file, a wrong option).",
+    ),
+    (
+        "Environment",
+        "HANGTIME_CACHE_DIR and HANGTIME_DATA_DIR replace the cache and data folders; \
+HANGTIME_MODELS_DIR and ORT_DYLIB_PATH name the pose models folder and the ONNX Runtime library \
+to use instead of the ones installed with Hangtime; RUST_LOG=info shows more of what happens.",
+    ),
+];
+
+fn after_help() -> String {
+    HELP_SECTIONS
+        .map(|(heading, text)| format!("{heading}: {text}"))
+        .join("\n\n")
+}
+
 /// Vertical-jump analysis from phone video.
 #[derive(Debug, Parser)]
-#[command(name = "hangtime", version, about, long_about = None)]
+#[command(
+    name = "hangtime",
+    version,
+    about,
+    long_about = "Vertical-jump analysis from phone video: finds every jump in a clip, times \
+takeoff and landing between frames, and reports jump height, flight and contact time, RSI, \
+phase durations and joint angles. Everything runs on this computer. Without a subcommand the \
+desktop app opens, with the given videos.",
+    after_long_help = after_help(),
+    disable_version_flag = true
+)]
 pub struct Cli {
     /// What to do; without one, the desktop app opens.
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Videos to open in the app.
     pub videos: Vec<PathBuf>,
+    /// Print the version, and which models and ONNX Runtime this Hangtime uses.
+    #[arg(short = 'V', long, action = clap::ArgAction::SetTrue)]
+    pub version: bool,
 }
 
 /// What `hangtime` can do besides opening the app.
@@ -34,6 +72,8 @@ pub enum Command {
     /// Look after the cache of tracked poses.
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Check that Hangtime can run here and say what is wrong if not.
+    Doctor,
 }
 
 /// Runs a subcommand; `Ok(false)` when some of its work failed (exit status 1).
@@ -44,7 +84,26 @@ pub fn run(command: &Command) -> Result<bool> {
     match command {
         Command::Analyze(a) => analyze::run(a),
         Command::Cache(c) => cache::run(c),
+        Command::Doctor => Ok(doctor::run()),
     }
+}
+
+/// `hangtime package-files --out DIR` writes the man pages and shell completions when
+/// packaging. It is parsed before (and apart from) [`Cli`], so `--help`, the man pages and the
+/// completions, which are all made from `Cli`, never offer it.
+pub const PACKAGE_FILES: &str = "package-files";
+
+/// Runs `hangtime package-files`; `args` start with the command's own name.
+///
+/// # Errors
+/// When a folder or file cannot be written.
+pub fn package_files(args: impl Iterator<Item = std::ffi::OsString>) -> Result<bool> {
+    package_files::run(&package_files::PackageFilesArgs::parse_from(args))
+}
+
+/// Prints `hangtime --version`: the version, and which models and runtime are used.
+pub fn print_version() {
+    version::run();
 }
 
 /// Jump kind on the command line: automatic or forced.

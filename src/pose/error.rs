@@ -11,7 +11,9 @@ pub enum PoseError {
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
     /// No models folder was found.
-    #[error("the pose models were not found; looked in: {0}")]
+    #[error(
+        "the pose models were not found; reinstall Hangtime (in a source checkout they are in models/). Looked in: {0}"
+    )]
     ModelsNotFound(String),
     /// A model file could not be read.
     #[error("the pose model could not be read ({reason}): {}", path.display())]

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::PoseError;
+use crate::locate::{self, Found, Origin, Resource};
+
+/// The variable that names the models folder explicitly.
+pub const MODELS_DIR_ENV: &str = "HANGTIME_MODELS_DIR";
 
 /// SHA-256 of every shipped model, fixed at build time so a swapped file is caught.
 const SHA256SUMS: &str = include_str!("../../models/SHA256SUMS");
@@ -48,20 +52,36 @@ impl std::fmt::Display for ModelVariant {
     }
 }
 
-/// Folders searched for models: `HANGTIME_MODELS_DIR`, beside the executable, the source tree.
-fn candidate_dirs() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(dir) = std::env::var_os("HANGTIME_MODELS_DIR").filter(|d| !d.is_empty()) {
-        dirs.push(PathBuf::from(dir));
+/// Every model file Hangtime ships, each with the name reports and messages give it.
+pub const MODEL_FILES: [(&str, &str); 3] = [
+    ("detector", DETECTOR_FILE),
+    ("lite", "pose_landmark_lite.onnx"),
+    ("full", "pose_landmark_full.onnx"),
+];
+
+/// Folders searched for models: `HANGTIME_MODELS_DIR` alone when set (silently using other
+/// models would hide the user's mistake), else Hangtime's layouts (see [`crate::locate`]).
+fn candidate_dirs() -> Vec<(PathBuf, Origin)> {
+    if let Some(dir) = std::env::var_os(MODELS_DIR_ENV).filter(|d| !d.is_empty()) {
+        return vec![(PathBuf::from(dir), Origin::Override(MODELS_DIR_ENV))];
     }
-    if let Some(exe_dir) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
-        dirs.push(exe_dir.join("models"));
-    }
-    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
-    dirs
+    locate::current_candidate_dirs(Resource::Models)
+}
+
+/// The first folder that holds the detector, and how it was found.
+///
+/// # Errors
+/// [`PoseError::ModelsNotFound`] listing the places searched.
+pub fn find_models() -> Result<Found, PoseError> {
+    let dirs = candidate_dirs();
+    dirs.iter()
+        .find(|(d, _)| d.join(DETECTOR_FILE).is_file())
+        .map(|(path, origin)| Found::new(path, *origin))
+        .ok_or_else(|| {
+            PoseError::ModelsNotFound(locate::describe(
+                &dirs.into_iter().map(|(d, _)| d).collect::<Vec<_>>(),
+            ))
+        })
 }
 
 /// The first folder that holds the detector.
@@ -69,18 +89,7 @@ fn candidate_dirs() -> Vec<PathBuf> {
 /// # Errors
 /// [`PoseError::ModelsNotFound`] listing the places searched.
 pub fn models_dir() -> Result<PathBuf, PoseError> {
-    let dirs = candidate_dirs();
-    dirs.iter()
-        .find(|d| d.join(DETECTOR_FILE).is_file())
-        .cloned()
-        .ok_or_else(|| {
-            PoseError::ModelsNotFound(
-                dirs.iter()
-                    .map(|d| d.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-        })
+    find_models().map(|found| found.path)
 }
 
 /// The expected SHA-256 (hex) of a shipped model file.
@@ -91,11 +100,23 @@ pub(crate) fn expected_sha256(file_name: &str) -> Option<&'static str> {
     })
 }
 
+/// Checks a model file's SHA-256 against the build's list and returns it (hex).
+///
+/// # Errors
+/// [`PoseError::ModelUnreadable`], or [`PoseError::ModelChecksum`] carrying the hash found.
+pub fn verify(path: &Path) -> Result<String, PoseError> {
+    read_checked(path).map(|(_, hash)| hash)
+}
+
 /// Reads a model file and checks its SHA-256 against the build's list.
 ///
 /// # Errors
 /// [`PoseError::ModelUnreadable`] or [`PoseError::ModelChecksum`].
 pub(crate) fn read_verified(path: &Path) -> Result<Vec<u8>, PoseError> {
+    read_checked(path).map(|(bytes, _)| bytes)
+}
+
+fn read_checked(path: &Path) -> Result<(Vec<u8>, String), PoseError> {
     let bytes = std::fs::read(path).map_err(|e| PoseError::ModelUnreadable {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -113,7 +134,7 @@ pub(crate) fn read_verified(path: &Path) -> Result<Vec<u8>, PoseError> {
             found,
         });
     }
-    Ok(bytes)
+    Ok((bytes, found))
 }
 
 #[cfg(test)]
@@ -122,13 +143,17 @@ mod tests {
 
     #[test]
     fn every_shipped_model_has_a_checksum() {
-        for file in [
-            DETECTOR_FILE,
-            ModelVariant::Lite.landmark_file(),
-            ModelVariant::Full.landmark_file(),
-        ] {
+        for (_, file) in MODEL_FILES {
             let hash = expected_sha256(file).unwrap_or_default();
             assert_eq!(hash.len(), 64, "{file}");
+        }
+    }
+
+    #[test]
+    fn the_listed_files_are_the_variants_files() {
+        assert_eq!(MODEL_FILES[0].1, DETECTOR_FILE);
+        for variant in [ModelVariant::Lite, ModelVariant::Full] {
+            assert!(MODEL_FILES.contains(&(variant.name(), variant.landmark_file())));
         }
     }
 

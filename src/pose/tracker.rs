@@ -283,7 +283,8 @@ impl Tracker {
 }
 
 /// Hands the heap pages freed while the sessions were built (model bytes, unpacked weights)
-/// back to the system: glibc keeps them otherwise.
+/// back to the system: glibc keeps them otherwise. Other allocators (macOS, Windows, musl)
+/// return freed pages themselves, so elsewhere this does nothing.
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks glibc's own arenas; it has no preconditions.

@@ -31,6 +31,24 @@ pub fn decoder_identity() -> String {
     format!("libavcodec {}.{}.{}", v >> 16, (v >> 8) & 0xff, v & 0xff)
 }
 
+/// The video codecs phones and cameras record in, by the names users know them by.
+pub const PHONE_CODECS: [(&str, ffmpeg_next::codec::Id); 4] = [
+    ("H.264", ffmpeg_next::codec::Id::H264),
+    ("HEVC", ffmpeg_next::codec::Id::HEVC),
+    ("VP9", ffmpeg_next::codec::Id::VP9),
+    ("AV1", ffmpeg_next::codec::Id::AV1),
+];
+
+/// The decoder FFmpeg would pick for `codec` (its name, e.g. `libdav1d` for AV1), or `None`
+/// when this FFmpeg build cannot decode it.
+///
+/// # Errors
+/// [`VideoError::Init`] when FFmpeg cannot be initialised.
+pub fn decoder_name(codec: ffmpeg_next::codec::Id) -> Result<Option<String>, VideoError> {
+    init_ffmpeg()?;
+    Ok(ffmpeg_next::decoder::find(codec).map(|c| c.name().to_owned()))
+}
+
 /// Makes sure FFmpeg is initialised once and quiet (its own log would interleave with ours).
 pub(crate) fn init_ffmpeg() -> Result<(), VideoError> {
     static INIT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
