@@ -267,6 +267,10 @@ fn man_pages_and_completions_come_from_the_command_line_definitions() {
         assert!(main_page.contains(section), "{section} missing");
     }
     assert!(!main_page.contains(".SH EXTRA"));
+    // Every page the main one refers to exists.
+    assert!(
+        main_page.contains("hangtime\\-analyze(1)") && !main_page.contains("hangtime\\-help(1)")
+    );
     assert!(man("hangtime-analyze.1").contains("csv\\-dialect"));
     assert!(man("hangtime-doctor.1").contains("Check that Hangtime can run here"));
     assert!(man("hangtime-cache-clear.1").contains("Remove every cached pose file"));

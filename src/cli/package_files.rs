@@ -52,7 +52,7 @@ pub fn run(args: &PackageFilesArgs) -> Result<bool> {
 /// gets the exit status and environment sections.
 fn write_man_pages(dir: &Path) -> std::io::Result<()> {
     clap_mangen::generate_to(Cli::command(), dir)?;
-    let page = Man::new(Cli::command());
+    let page = Man::new(Cli::command().disable_help_subcommand(true));
     let mut out = Vec::new();
     page.render_title(&mut out)?;
     page.render_name_section(&mut out)?;
