@@ -1,5 +1,5 @@
 """How far int8 quantisation moves the lite landmark model's landmarks (run by hand;
-figures in README.md, "Tried and not shipped").
+figures in docs/PERFORMANCE.md, "Tried and not shipped").
 
     cargo run --release --example dump_crops CROPS 3 ../shared/videos/*.mp4
     .venv/convert/bin/python scripts/convert/int8_sensitivity.py CROPS
