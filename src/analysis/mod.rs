@@ -7,6 +7,7 @@
 
 mod angles;
 pub mod catalogue;
+mod edges;
 mod flights;
 mod frames;
 mod jumps;
