@@ -512,7 +512,7 @@ pub const METRICS: [MetricSpec; 22] = [
         field_header: "RSI-modified (Flight Time) [m/s]",
         kinds: CMJ,
         plausible: &[range(CMJ, 0.05, 1.0)],
-        uncertainty: true,
+        uncertainty: false,
         needs: &[Need::StandingStart],
         definition: "Jump height (flight time) divided by the time to takeoff.",
     },

@@ -5,10 +5,10 @@
 //! takeoff and landing are where that parabola, offset by the body's posture at the edge of
 //! the flight, puts the toes exactly on the ground.
 
-use super::edges::{self, Edge, Parabola};
+use super::edges::{self, Edge, EdgeFit, Parabola};
 use super::frames::{frame_at_or_after, frames_between};
 use super::signals::Signals;
-use super::smooth::{fit_parabola, median, smooth};
+use super::smooth::{fit_parabola, median, parabola_curvature_se, smooth};
 
 /// Standard gravity.
 pub const G: f64 = 9.81;
@@ -29,9 +29,6 @@ const EDGE_CONTACT_S: f64 = 0.3;
 /// Flight after a takeoff (before a landing) that the edge fit looks at: the toe follows the
 /// centre of mass that long before the legs tuck.
 const EDGE_FLIGHT_S: f64 = 0.13;
-/// At most this share of a flight goes into each edge's fit, so short hops keep their two
-/// edges apart.
-const EDGE_FLIGHT_SHARE: f64 = 0.4;
 /// A flight's own curvature within this fraction of the clip's typical one is taken to be
 /// the same gravity at the same distance, and the clip's (steadier) value is used.
 const SAME_CURVATURE: f64 = 0.2;
@@ -61,6 +58,13 @@ pub struct Flight {
     pub ground_y: (f64, f64),
     /// The automatically detected (takeoff, landing) when a person corrected the edges.
     pub detected: Option<(f64, f64)>,
+    /// Standard error of the takeoff time in seconds (NaN when unknown).
+    pub takeoff_sigma_s: f64,
+    /// Standard error of the landing time in seconds (NaN when unknown).
+    pub landing_sigma_s: f64,
+    /// How much the flight time moves when the parabola's curvature moves by its standard
+    /// error (both edges move, in opposite directions), in seconds; NaN when unknown.
+    pub curvature_sigma_s: f64,
 }
 
 impl Flight {
@@ -144,27 +148,41 @@ pub fn find_flights(signals: &Signals) -> Vec<Flight> {
     // Curvature of each run's centre of mass, and the clip's typical one: flights filmed from
     // the same place share it (it is g in pixels), and a median over them is steadier than
     // any one fit.
-    let own: Vec<Option<f64>> = runs
+    let own: Vec<Option<(f64, f64)>> = runs
         .iter()
-        .map(|&(first, last)| free_parabola(signals, first, last).map(|p| p.a))
+        .map(|r| free_parabola(signals, r.fit).map(|(p, se)| (p.a, se)))
         .collect();
     let mut plausible: Vec<f64> = runs
         .iter()
         .zip(&own)
-        .filter(|((first, last), _)| last - first >= 5)
-        .filter_map(|(_, a)| *a)
+        .filter(|(r, _)| r.last - r.first >= 5)
+        .filter_map(|(_, a)| a.map(|a| a.0))
         .filter(|a| gravity_ratio(*a, signals).is_some_and(|r| (0.6..=1.6).contains(&r)))
         .collect();
     let typical = median(&mut plausible);
+    // The typical curvature's standard error from the spread of the flights' own.
+    let typical_se = if plausible.len() >= 3 {
+        let mut spread: Vec<f64> = plausible.iter().map(|a| (a - typical).abs()).collect();
+        1.4826 * median(&mut spread) / (plausible.len() as f64).sqrt()
+    } else {
+        f64::NAN
+    };
     let mut flights = Vec::new();
-    for (i, (&(first, last), own)) in runs.iter().zip(&own).enumerate() {
+    for (i, (run, own)) in runs.iter().zip(&own).enumerate() {
         let curvature = match (*own, typical.is_finite()) {
-            (Some(a), true) if (a / typical - 1.0).abs() <= SAME_CURVATURE => Some(typical),
+            (Some((a, se)), true) if (a / typical - 1.0).abs() <= SAME_CURVATURE => Some((
+                typical,
+                if typical_se.is_finite() {
+                    typical_se
+                } else {
+                    se
+                },
+            )),
             (a, _) => a,
         };
-        let previous = i.checked_sub(1).map(|p| runs[p].1);
-        let next = runs.get(i + 1).map(|r| r.0);
-        if let Some(f) = time_flight(signals, first, last, curvature, previous, next) {
+        let previous = i.checked_sub(1).map(|p| runs[p].last);
+        let next = runs.get(i + 1).map(|r| r.first);
+        if let Some(f) = time_flight(signals, run, curvature, previous, next) {
             tracing::debug!(
                 first = f.first_airborne, last = f.last_airborne, takeoff = f.takeoff_s, landing = f.landing_s, apex = f.apex_s,
                 px_per_m = ?f.px_per_m, rms = f.fit_rms_px, ground = ?f.ground_y,
@@ -178,7 +196,7 @@ pub fn find_flights(signals: &Signals) -> Vec<Flight> {
 
 /// Runs of frames whose toes are clear of the ground (the cores of flights), with contact
 /// seen on both sides and the feet in the picture.
-fn airborne_runs(signals: &Signals) -> Vec<(usize, usize)> {
+fn airborne_runs(signals: &Signals) -> Vec<Run> {
     let clearance = toe_clearance(signals);
     let threshold = (CONTACT_CLEARANCE * signals.leg_length_px).max(3.0);
     let airborne: Vec<bool> = (0..signals.t.len())
@@ -215,15 +233,39 @@ fn airborne_runs(signals: &Signals) -> Vec<(usize, usize)> {
             continue;
         }
         if signals.t[i] - signals.t[first - 1] >= MIN_FLIGHT_S {
-            runs.push((first, last));
+            // The frames clear of the ground by half the threshold carry the flight too: a low
+            // hop's core can be a frame or two around its apex, too few for a parabola.
+            let (mut fit_first, mut fit_last) = (first, last);
+            while fit_first > 1 && clearance.past[fit_first - 1] > 0.5 * threshold {
+                fit_first -= 1;
+            }
+            while fit_last + 2 < n && clearance.future[fit_last + 1] > 0.5 * threshold {
+                fit_last += 1;
+            }
+            runs.push(Run {
+                first,
+                last,
+                fit: (fit_first, fit_last),
+            });
         }
     }
     runs
 }
 
-/// The frames of a run that the flight parabola is fitted to: edge frames carry motion blur
-/// and posture change, so the interior when the run is long enough.
-fn fit_frames(first: usize, last: usize) -> (usize, usize) {
+/// The core of a flight found in the toe track.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// First frame clear of the ground.
+    first: usize,
+    /// Last frame clear of the ground.
+    last: usize,
+    /// The frames the flight parabola is fitted to (the run, widened for low flights).
+    fit: (usize, usize),
+}
+
+/// The frames a flight parabola is fitted to: edge frames carry motion blur and posture
+/// change, so the interior when the span is long enough.
+fn fit_frames((first, last): (usize, usize)) -> (usize, usize) {
     if last - first >= 5 {
         (first + 1, last - 1)
     } else {
@@ -231,21 +273,26 @@ fn fit_frames(first: usize, last: usize) -> (usize, usize) {
     }
 }
 
-/// The centre of mass's parabola over a run, all three coefficients free.
-fn free_parabola(s: &Signals, first: usize, last: usize) -> Option<Parabola> {
-    let (fa, fb) = fit_frames(first, last);
-    let t0 = s.t[usize::midpoint(first, last)];
-    match fit_parabola(&s.t[fa..=fb], &s.com_y[fa..=fb], t0) {
-        Some(([a, b, c], _)) if a > 0.0 => Some(Parabola { a, b, c, t0 }),
+/// The centre of mass's parabola over a span of frames, all three coefficients free, and the
+/// standard error of its curvature.
+fn free_parabola(s: &Signals, span: (usize, usize)) -> Option<(Parabola, f64)> {
+    let (fa, fb) = fit_frames(span);
+    let t0 = s.t[usize::midpoint(span.0, span.1)];
+    let (t, y) = (&s.t[fa..=fb], &s.com_y[fa..=fb]);
+    match fit_parabola(t, y, t0) {
+        Some(([a, b, c], rms)) if a > 0.0 => {
+            let se = parabola_curvature_se(t, y, t0, rms).unwrap_or(f64::NAN);
+            Some((Parabola { a, b, c, t0 }, se))
+        }
         _ => None,
     }
 }
 
-/// The parabola over a run with its curvature given: only its vertex is fitted, which the
-/// frames around the apex pin down well.
-fn parabola_with_curvature(s: &Signals, first: usize, last: usize, a: f64) -> Option<Parabola> {
-    let (fa, fb) = fit_frames(first, last);
-    let t0 = s.t[usize::midpoint(first, last)];
+/// The parabola over a span of frames with its curvature given: only its vertex is fitted,
+/// which the frames around the apex pin down well.
+fn parabola_with_curvature(s: &Signals, span: (usize, usize), a: f64) -> Option<Parabola> {
+    let (fa, fb) = fit_frames(span);
+    let t0 = s.t[usize::midpoint(span.0, span.1)];
     let (mut n, mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for k in fa..=fb {
         let (x, y) = (s.t[k] - t0, s.com_y[k]);
@@ -279,53 +326,87 @@ fn gravity_ratio(a: f64, s: &Signals) -> Option<f64> {
 /// contact before (after) it up to the neighbouring runs `previous_last` / `next_first`.
 fn time_flight(
     s: &Signals,
-    first: usize,
-    last: usize,
-    curvature: Option<f64>,
+    run: &Run,
+    curvature: Option<(f64, f64)>,
     previous_last: Option<usize>,
     next_first: Option<usize>,
 ) -> Option<Flight> {
     let t = &s.t;
+    let (first, last) = (run.first, run.last);
     if first == 0 || last + 1 >= t.len() || last < first {
         return None;
     }
-    let parabola = curvature.and_then(|a| parabola_with_curvature(s, first, last, a));
-    let flight_span = (t[last] - t[first]).max(0.0);
-    let into_flight = EDGE_FLIGHT_S.min(EDGE_FLIGHT_SHARE * flight_span);
-    let fitted = parabola.and_then(|p| {
-        // Between two flights, only the middle of the contact is surely on the ground: the
-        // frames next to the other flight may be in the air with the toes still low.
-        let start = previous_last.map_or(0, |k| usize::midpoint(k, first) + 1);
-        let end = next_first.map_or(t.len(), |k| usize::midpoint(last, k) + 1);
-        let from = |time: f64| frame_at_or_after(t, time).max(start);
-        let to = |time: f64| (frame_at_or_after(t, time) + 1).min(end);
-        let takeoff = edges::fit(
-            t,
-            &s.toe_y,
-            &p,
-            from(t[first] - EDGE_CONTACT_S)..to(t[first] + into_flight),
-            Edge::Takeoff,
-        )?;
-        let landing = edges::fit(
-            t,
-            &s.toe_y,
-            &p,
-            from(t[last] - into_flight)..to(t[last] + EDGE_CONTACT_S),
-            Edge::Landing,
-        )?;
-        Some((takeoff, landing))
-    });
-    let (takeoff_s, landing_s) = match fitted {
-        Some((to, ld)) if ld.time_s > to.time_s => (to.time_s, ld.time_s),
-        // Without a parabola (a flight of a few frames), midway between contact and flight.
-        _ => (
-            f64::midpoint(t[first - 1], t[first]),
-            f64::midpoint(t[last], t[last + 1]),
-        ),
+    let edges_with = |a: f64| {
+        let p = parabola_with_curvature(s, run.fit, a)?;
+        fit_edges(s, run, &p, previous_last, next_first)
+    };
+    let fitted = curvature.and_then(|(a, _)| edges_with(a));
+    // The flight time moved by a curvature one standard error higher.
+    let curvature_sigma_s = curvature
+        .zip(fitted)
+        .and_then(|((a, se), (to, ld))| {
+            let (to2, ld2) = edges_with(a + se).filter(|_| se.is_finite() && se > 0.0)?;
+            Some(((ld2.time_s - to2.time_s) - (ld.time_s - to.time_s)).abs())
+        })
+        .unwrap_or(f64::NAN);
+    // Without a parabola (a flight of a few frames), midway between contact and flight, known
+    // to half a frame either way (the SD of a uniform spread).
+    let midway = |a: usize, b: usize| EdgeFit {
+        time_s: f64::midpoint(t[a], t[b]),
+        ground_y: f64::NAN,
+        sigma_s: (t[b] - t[a]) / 12f64.sqrt(),
+        rms_px: f64::NAN,
+    };
+    let (takeoff, landing) = match fitted {
+        Some((to, ld)) if ld.time_s > to.time_s => (to, ld),
+        _ => (midway(first - 1, first), midway(last, last + 1)),
     };
     // The flight reported is the one between these edges, refitted on the frames inside them:
     // a flight forced to its own edges (a correction left where it was) is then the same.
-    with_edges(s, takeoff_s, landing_s)
+    with_edges(s, takeoff.time_s, landing.time_s).map(|f| Flight {
+        takeoff_sigma_s: takeoff.sigma_s,
+        landing_sigma_s: landing.sigma_s,
+        curvature_sigma_s,
+        ..f
+    })
+}
+
+/// Both edges of a run fitted against the flight parabola `p`.
+fn fit_edges(
+    s: &Signals,
+    run: &Run,
+    p: &Parabola,
+    previous_last: Option<usize>,
+    next_first: Option<usize>,
+) -> Option<(EdgeFit, EdgeFit)> {
+    let t = &s.t;
+    let (first, last) = (run.first, run.last);
+    // The flight side of each edge's window reaches at most to the apex, so the two edges of a
+    // short hop never share frames.
+    let apex = p.t0 - p.b / (2.0 * p.a);
+    let takeoff_until = (t[first] + EDGE_FLIGHT_S).min(apex);
+    let landing_from = (t[last] - EDGE_FLIGHT_S).max(apex);
+    // Between two flights, only the middle of the contact is surely on the ground: the frames
+    // next to the other flight may be in the air with the toes still low.
+    let start = previous_last.map_or(0, |k| usize::midpoint(k, first) + 1);
+    let end = next_first.map_or(t.len(), |k| usize::midpoint(last, k) + 1);
+    let from = |time: f64| frame_at_or_after(t, time).max(start);
+    let to = |time: f64| (frame_at_or_after(t, time) + 1).min(end);
+    let takeoff = edges::fit(
+        t,
+        &s.toe_y,
+        p,
+        from(t[first] - EDGE_CONTACT_S)..to(takeoff_until),
+        Edge::Takeoff,
+    )?;
+    let landing = edges::fit(
+        t,
+        &s.toe_y,
+        p,
+        from(landing_from)..to(t[last] + EDGE_CONTACT_S),
+        Edge::Landing,
+    )?;
+    Some((takeoff, landing))
 }
 
 /// The flight between two given edges: its airborne frames are the frames strictly between
@@ -384,6 +465,9 @@ pub fn with_edges(s: &Signals, takeoff_s: f64, landing_s: f64) -> Option<Flight>
         parabola,
         ground_y,
         detected: None,
+        takeoff_sigma_s: f64::NAN,
+        landing_sigma_s: f64::NAN,
+        curvature_sigma_s: f64::NAN,
     })
 }
 
