@@ -12,6 +12,7 @@ mod frames;
 mod jumps;
 mod metrics;
 mod phases;
+pub mod power;
 mod quality;
 mod signals;
 pub mod smooth;
