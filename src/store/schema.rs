@@ -4,7 +4,10 @@
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/001_initial.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_initial.sql")),
+    M::up(include_str!("migrations/002_indexes.sql")),
+];
 
 /// The schema version this build writes.
 pub const LATEST_VERSION: usize = MIGRATIONS.len();
