@@ -536,3 +536,45 @@ fn the_first_schema_file_is_migrated_and_reads_back() {
         })
     );
 }
+
+#[test]
+fn a_failed_save_leaves_nothing_not_even_the_new_athlete() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut store = Store::open(&path).unwrap();
+    let good = clip("/v/good.mp4", Some("g1"), vec![jump(1, 1.0, 0.40)]);
+    let mut broken = jump(1, 1.0, 0.40);
+    broken.automatic[0].value = f64::NAN;
+    let bad = clip("/v/bad.mp4", Some("b1"), vec![broken]);
+    let new = hangtime::store::AthleteRef::New(athlete("Nobody yet"));
+    let clips = [
+        hangtime::store::SessionClip {
+            date: date(2025, 6, 1),
+            body_mass_kg: Some(70.0),
+            clip: &good,
+        },
+        hangtime::store::SessionClip {
+            date: date(2025, 6, 2),
+            body_mass_kg: None,
+            clip: &bad,
+        },
+    ];
+    let err = store.save_for_athlete(&new, &clips).unwrap_err();
+    assert!(err.to_string().contains("not a number"), "{err}");
+    for table in [
+        "athlete",
+        "session",
+        "trial",
+        "revision",
+        "metric_value",
+        "video",
+    ] {
+        assert_eq!(count(&path, table), 0, "{table}");
+    }
+    let (id, reports) = store.save_for_athlete(&new, &clips[..1]).unwrap();
+    assert_eq!(reports[0].new_trials, 1);
+    assert_eq!(
+        store.sessions(id).unwrap()[0].details.body_mass_kg,
+        Some(70.0)
+    );
+}

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 use rusqlite::types::Type;
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::model::{
     Athlete, AthleteDetails, AthleteId, AthleteSummary, Removed, Session, SessionDetails,
@@ -121,29 +121,10 @@ impl Store {
     /// # Errors
     /// An empty name, an implausible birth year or height, or a database failure.
     pub fn add_athlete(&mut self, details: &AthleteDetails) -> Result<AthleteId, StoreError> {
-        check_athlete(details)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO athlete (name, birth_year, sex, standing_height_m, notes, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                details.name,
-                details.birth_year,
-                details.sex.map(Sex::name),
-                details.standing_height_m,
-                details.notes,
-                now()
-            ],
-        )?;
-        let id = AthleteId(tx.last_insert_rowid());
-        for tag in clean_tags(&details.tags) {
-            tx.execute(
-                "INSERT INTO athlete_tag (athlete_id, tag) VALUES (?1, ?2)",
-                params![id.0, tag],
-            )?;
-        }
+        let id = insert_athlete(&tx, details)?;
         tx.commit()?;
         Ok(id)
     }
@@ -404,26 +385,11 @@ impl Store {
         date: Date,
         body_mass_kg: Option<f64>,
     ) -> Result<Session, StoreError> {
-        let found = self
-            .sessions(athlete)?
-            .into_iter()
-            .find(|s| s.details.date == date);
-        let id = match found {
-            Some(mut session) => {
-                if body_mass_kg.is_some() && body_mass_kg != session.details.body_mass_kg {
-                    session.details.body_mass_kg = body_mass_kg;
-                    self.update_session(session.id, &session.details)?;
-                }
-                session.id
-            }
-            None => self.add_session(
-                athlete,
-                &SessionDetails {
-                    body_mass_kg,
-                    ..SessionDetails::on(date)
-                },
-            )?,
-        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = session_in(&tx, athlete, date, body_mass_kg)?;
+        tx.commit()?;
         self.session(id)?
             .ok_or_else(|| StoreError::NotFound(format!("session {id}")))
     }
@@ -443,4 +409,74 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Inserts an athlete with tags (inside the caller's transaction).
+pub(super) fn insert_athlete(
+    conn: &Connection,
+    details: &AthleteDetails,
+) -> Result<AthleteId, StoreError> {
+    check_athlete(details)?;
+    conn.prepare_cached(
+        "INSERT INTO athlete (name, birth_year, sex, standing_height_m, notes, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        details.name,
+        details.birth_year,
+        details.sex.map(Sex::name),
+        details.standing_height_m,
+        details.notes,
+        now()
+    ])?;
+    let id = AthleteId(conn.last_insert_rowid());
+    for tag in clean_tags(&details.tags) {
+        conn.prepare_cached("INSERT INTO athlete_tag (athlete_id, tag) VALUES (?1, ?2)")?
+            .execute(params![id.0, tag])?;
+    }
+    Ok(id)
+}
+
+/// The athlete's first session on `date`, created when there is none, with the body mass set
+/// when one is given (inside the caller's transaction).
+pub(super) fn session_in(
+    conn: &Connection,
+    athlete: AthleteId,
+    date: Date,
+    body_mass_kg: Option<f64>,
+) -> Result<SessionId, StoreError> {
+    check_session(&SessionDetails {
+        body_mass_kg,
+        ..SessionDetails::on(date)
+    })?;
+    let exists: Option<i64> = conn
+        .prepare_cached("SELECT id FROM athlete WHERE id = ?1")?
+        .query_row([athlete.0], |r| r.get(0))
+        .optional()?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound(format!("athlete {athlete}")));
+    }
+    let date_text = date.to_string();
+    let found: Option<(i64, Option<f64>)> = conn
+        .prepare_cached(
+            "SELECT id, body_mass_kg FROM session WHERE athlete_id = ?1 AND date = ?2
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![athlete.0, date_text], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((id, mass)) = found {
+        if body_mass_kg.is_some() && body_mass_kg != mass {
+            conn.prepare_cached("UPDATE session SET body_mass_kg = ?2 WHERE id = ?1")?
+                .execute(params![id, body_mass_kg])?;
+        }
+        return Ok(SessionId(id));
+    }
+    conn.prepare_cached(
+        "INSERT INTO session (athlete_id, date, place, notes, body_mass_kg, created_at)
+         VALUES (?1, ?2, '', '', ?3, ?4)",
+    )?
+    .execute(params![athlete.0, date_text, body_mass_kg, now()])?;
+    Ok(SessionId(conn.last_insert_rowid()))
 }

@@ -31,7 +31,7 @@ pub use model::{
     SessionId, Sex, TrialId,
 };
 pub use page::{AthletePage, HistoryRow, PageRequest, Revision, SessionRow};
-pub use save::{ClipInput, JumpInput, SaveReport, settings_json};
+pub use save::{AthleteRef, ClipInput, JumpInput, SaveReport, SessionClip, settings_json};
 pub use schema::LATEST_VERSION;
 
 /// The database's file name in the data folder.

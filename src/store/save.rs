@@ -11,12 +11,15 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::model::{SessionId, TrialId};
+use super::athletes::{insert_athlete, session_in};
+use super::model::{AthleteDetails, AthleteId, SessionId, TrialId};
 use super::{Store, StoreError, now};
+use crate::analysis::catalogue::Need;
 use crate::analysis::{
     AnalysisOptions, EDGE_MATCH_S, EventId, Interval, Jump, JumpKind, Metric, MetricId, Quality,
 };
 use crate::pipeline::VideoAnalysis;
+use crate::report::ReportedJump;
 use crate::util::hex;
 
 /// One jump as it is stored.
@@ -35,7 +38,7 @@ pub struct JumpInput {
     /// The automatic (takeoff, landing) of a jump a person corrected.
     pub detected_edges: Option<(f64, f64)>,
     /// The automatic metrics; empty when unknown (a corrected jump from a report, which keeps
-    /// only the corrected numbers).
+    /// only the corrected numbers). Metrics that need the body mass are not stored.
     pub automatic: Vec<Metric>,
     /// The corrected metrics of a corrected jump.
     pub edited: Option<Vec<Metric>>,
@@ -51,16 +54,39 @@ impl JumpInput {
         let landing_s = jump.event(EventId::Landing)?;
         let (automatic, edited) = if jump.edited() {
             (
-                automatic.map(|a| a.metrics.clone()).unwrap_or_default(),
-                Some(jump.metrics.clone()),
+                automatic.map(|a| measured(&a.metrics)).unwrap_or_default(),
+                Some(measured(&jump.metrics)),
             )
         } else {
-            (jump.metrics.clone(), None)
+            (measured(&jump.metrics), None)
         };
         Some(Self {
             index: jump.index,
             kind: jump.kind,
             events: jump.events.iter().map(|e| (e.id, e.time_s)).collect(),
+            takeoff_s,
+            landing_s,
+            detected_edges: jump.detected_edges,
+            automatic,
+            edited,
+            quality: jump.quality.clone(),
+        })
+    }
+
+    /// A jump of a JSON report. A corrected jump's automatic values are not in the report:
+    /// only its corrected ones are kept. `None` for a jump without a takeoff or landing.
+    pub fn from_reported(jump: &ReportedJump) -> Option<Self> {
+        let takeoff_s = jump.event(EventId::Takeoff)?;
+        let landing_s = jump.event(EventId::Landing)?;
+        let metrics = measured(&jump.metrics);
+        let (automatic, edited) = match jump.detected_edges {
+            Some(_) => (Vec::new(), Some(metrics)),
+            None => (metrics, None),
+        };
+        Some(Self {
+            index: jump.index,
+            kind: jump.kind,
+            events: jump.events.clone(),
             takeoff_s,
             landing_s,
             detected_edges: jump.detected_edges,
@@ -98,6 +124,16 @@ pub struct ClipInput {
     pub settings: Value,
     /// Its jumps.
     pub jumps: Vec<JumpInput>,
+}
+
+/// The metrics a clip measures: those that need the body mass are left out, because they
+/// come from the session's body mass when read (a corrected mass corrects them all).
+fn measured(metrics: &[Metric]) -> Vec<Metric> {
+    metrics
+        .iter()
+        .filter(|m| !m.id.spec().needs(Need::BodyMass))
+        .copied()
+        .collect()
 }
 
 /// The settings of an analysis as stored: the forced kind (or `auto`) and the corrections.
@@ -241,6 +277,57 @@ impl Store {
         }
         tx.commit()?;
         Ok(reports)
+    }
+}
+
+/// Whose trials a save stores.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AthleteRef {
+    /// An athlete in the database.
+    Existing(AthleteId),
+    /// A new athlete, created by the same transaction as the trials.
+    New(AthleteDetails),
+}
+
+/// A clip for the athlete's session on a day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SessionClip<'a> {
+    /// Day of the session (the athlete's first session that day, created when there is none).
+    pub date: jiff::civil::Date,
+    /// The athlete's body mass that day, set on the session when given.
+    pub body_mass_kg: Option<f64>,
+    /// The clip.
+    pub clip: &'a ClipInput,
+}
+
+impl Store {
+    /// Saves clips for one athlete, each into the athlete's session of its day, creating the
+    /// athlete and the sessions as needed; all in one transaction, so a failure or a killed
+    /// process leaves none of it.
+    ///
+    /// # Errors
+    /// Invalid athlete details or body mass, an athlete that does not exist, a jump with times
+    /// that are not numbers, or a database failure.
+    pub fn save_for_athlete(
+        &mut self,
+        athlete: &AthleteRef,
+        clips: &[SessionClip<'_>],
+    ) -> Result<(AthleteId, Vec<SaveReport>), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = match athlete {
+            AthleteRef::Existing(id) => *id,
+            AthleteRef::New(details) => insert_athlete(&tx, details)?,
+        };
+        let created_at = now();
+        let mut reports = Vec::with_capacity(clips.len());
+        for c in clips {
+            let session = session_in(&tx, id, c.date, c.body_mass_kg)?;
+            reports.push(save_in(&tx, session, c.clip, &created_at)?);
+        }
+        tx.commit()?;
+        Ok((id, reports))
     }
 }
 
