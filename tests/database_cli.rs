@@ -228,6 +228,35 @@ fn athletes_history_import_backup_check_and_delete() {
     assert_eq!(&rows[0][column("body_mass_kg")], "75");
     assert_eq!(&rows[3][column("body_mass_kg")], "");
 
+    // Excluding two trials of the second session leaves one session of two: not enough.
+    let ids: Vec<String> = page["trials"].as_array().unwrap()[4..]
+        .iter()
+        .map(|t| t["trial"].to_string())
+        .collect();
+    for id in &ids {
+        let out = data.run(&[
+            "trials",
+            "exclude",
+            &format!("#{id}"),
+            "--reason",
+            "slipped",
+        ]);
+        assert_eq!(code(&out), Some(0), "{}", text(&out.stderr));
+    }
+    let out = data.run(&["history", NAME]);
+    let page_text = text(&out.stdout);
+    assert!(page_text.contains("excluded: slipped"), "{page_text}");
+    assert!(page_text.contains("Not enough trials"), "{page_text}");
+    assert_eq!(code(&data.run(&["trials", "include", &ids[0]])), Some(0));
+    assert!(text(&data.run(&["history", NAME]).stdout).contains("REAL CHANGE"));
+    let out = data.run(&["trials", "exclude", "999"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        text(&out.stderr).contains("trial 999 was not found"),
+        "{}",
+        text(&out.stderr)
+    );
+
     let out = data.run(&["db", "check"]);
     assert_eq!(code(&out), Some(0));
     assert!(

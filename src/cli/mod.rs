@@ -8,6 +8,7 @@ mod cache;
 mod database;
 mod db;
 mod history;
+mod trials;
 
 use std::path::PathBuf;
 
@@ -22,6 +23,7 @@ pub use athletes::AthletesArgs;
 pub use cache::CacheCommand;
 pub use db::DbCommand;
 pub use history::HistoryArgs;
+pub use trials::TrialsCommand;
 
 /// Vertical-jump analysis from phone video.
 #[derive(Debug, Parser)]
@@ -46,6 +48,9 @@ pub enum Command {
     Athletes(AthletesArgs),
     /// An athlete's trials and session summaries, and which changes are real.
     History(HistoryArgs),
+    /// Leave a trial out of the statistics, or count it again.
+    #[command(subcommand)]
+    Trials(TrialsCommand),
     /// Back up, check or import into the athlete database.
     #[command(subcommand)]
     Db(DbCommand),
@@ -61,6 +66,7 @@ pub fn run(command: &Command) -> Result<bool> {
         Command::Cache(c) => cache::run(c),
         Command::Athletes(a) => athletes::run(a),
         Command::History(h) => history::run(h),
+        Command::Trials(t) => trials::run(t),
         Command::Db(d) => db::run(d),
     }
 }
