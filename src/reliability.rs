@@ -29,11 +29,11 @@ pub const MIN_SESSIONS: usize = 2;
 /// The summary of one session's trials of one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Summary {
-    /// Trials.
+    /// Number of trials summarised.
     pub n: usize,
     /// Best trial: the highest, or the lowest for a metric where lower is better.
     pub best: f64,
-    /// Mean.
+    /// Mean of the trials.
     pub mean: f64,
     /// Sample standard deviation (n − 1), from two trials on.
     pub sd: Option<f64>,
@@ -147,7 +147,7 @@ pub fn typical_error(sessions: &[Vec<f64>]) -> Option<TypicalError> {
 pub enum SwcSource {
     /// 0.2 × the between-athlete SD of the athletes sharing a team tag.
     Team {
-        /// The tag.
+        /// The team tag whose athletes gave the spread.
         tag: String,
         /// Athletes with values under that tag.
         athletes: usize,
@@ -173,7 +173,7 @@ pub struct Swc {
 /// The athletes of one team tag: the tag and each athlete's mean.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamMeans {
-    /// The tag.
+    /// The team tag.
     pub tag: String,
     /// One mean per athlete.
     pub athlete_means: Vec<f64>,

@@ -33,9 +33,9 @@ pub enum AthletesAction {
 /// An athlete's sex on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SexArg {
-    /// Female.
+    /// The athlete is a woman or a girl.
     Female,
-    /// Male.
+    /// The athlete is a man or a boy.
     Male,
     /// Neither, or not said that way.
     Other,
@@ -57,13 +57,13 @@ pub struct DetailArgs {
     /// Year of birth.
     #[arg(long, value_name = "YEAR")]
     pub birth_year: Option<i32>,
-    /// Sex.
+    /// Sex, as the athlete states it.
     #[arg(long, value_enum)]
     pub sex: Option<SexArg>,
     /// Standing height in centimetres.
     #[arg(long, value_name = "CM")]
     pub height: Option<f64>,
-    /// Notes.
+    /// Free notes about the athlete.
     #[arg(long)]
     pub notes: Option<String>,
     /// A team or group tag (repeat for several); athletes sharing a tag give the smallest
@@ -80,7 +80,7 @@ pub struct AddArgs {
     /// Add a second athlete of a name that is already used.
     #[arg(long)]
     pub again: bool,
-    /// Details.
+    /// The athlete's details.
     #[command(flatten)]
     pub details: DetailArgs,
 }
@@ -96,7 +96,7 @@ pub struct EditArgs {
     /// Remove every tag before adding the `--tag`s given.
     #[arg(long)]
     pub clear_tags: bool,
-    /// Details.
+    /// The details to change.
     #[command(flatten)]
     pub details: DetailArgs,
 }

@@ -49,7 +49,7 @@ pub struct ReportedVideo {
 pub struct ReportedAnalysis {
     /// Pose model name.
     pub model: String,
-    /// Its jumps.
+    /// The video's jumps in time order.
     pub jumps: Vec<ReportedJump>,
 }
 
@@ -58,13 +58,13 @@ pub struct ReportedAnalysis {
 pub struct ReportedJump {
     /// 1-based position in the clip.
     pub index: usize,
-    /// Kind.
+    /// Jump kind as analysed.
     pub kind: JumpKind,
     /// Event times in seconds, in catalogue order.
     pub events: Vec<(EventId, f64)>,
     /// Metrics in catalogue order, with their intervals.
     pub metrics: Vec<Metric>,
-    /// Quality.
+    /// Quality score and warnings.
     pub quality: Quality,
     /// The automatic (takeoff, landing) of a jump a person corrected.
     pub detected_edges: Option<(f64, f64)>,

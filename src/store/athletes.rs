@@ -346,7 +346,7 @@ impl Store {
         Ok(())
     }
 
-    /// One session.
+    /// One session, `None` when there is no such session.
     ///
     /// # Errors
     /// A database failure.

@@ -49,7 +49,7 @@ pub enum StoreError {
         "the database {path} was written by a newer Hangtime (schema {found}; this one knows up to {known}) and was left untouched; update Hangtime to use it"
     )]
     Newer {
-        /// The file.
+        /// The database file.
         path: PathBuf,
         /// Its schema version.
         found: i64,
@@ -59,31 +59,31 @@ pub enum StoreError {
     /// Another program's SQLite file.
     #[error("{path} is not a Hangtime database; it was left untouched")]
     Foreign {
-        /// The file.
+        /// The SQLite file that is not Hangtime's.
         path: PathBuf,
     },
     /// The file or its folder cannot be opened.
     #[error("the database {path} could not be opened: {reason}")]
     Open {
-        /// The file.
+        /// The database file.
         path: PathBuf,
-        /// Why.
+        /// The system's reason, for the message.
         reason: String,
     },
     /// A damaged file could not be moved out of the way.
     #[error("the database {path} is damaged and could not be moved aside: {reason}")]
     SetAside {
-        /// The file.
+        /// The damaged database file.
         path: PathBuf,
-        /// Why.
+        /// Why the rename failed, for the message.
         reason: String,
     },
     /// A schema migration failed (nothing of it was applied).
     #[error("the database {path} could not be brought up to date: {reason}")]
     Migration {
-        /// The file.
+        /// The database file.
         path: PathBuf,
-        /// Why.
+        /// The migration's error, for the message.
         reason: String,
     },
     /// Input that cannot be stored.
@@ -95,9 +95,9 @@ pub enum StoreError {
     /// A backup could not be written.
     #[error("the backup could not be written to {path}: {reason}")]
     Backup {
-        /// The target.
+        /// Where the copy was to go.
         path: PathBuf,
-        /// Why.
+        /// Why it could not be written, for the message.
         reason: String,
     },
     /// Any other database failure.

@@ -35,16 +35,16 @@ id_type!(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sex {
-    /// Female.
+    /// The athlete is a woman or a girl.
     Female,
-    /// Male.
+    /// The athlete is a man or a boy.
     Male,
     /// Neither, or not said that way.
     Other,
 }
 
 impl Sex {
-    /// Every value.
+    /// Every value, in the order a form lists them.
     pub const ALL: [Self; 3] = [Self::Female, Self::Male, Self::Other];
 
     /// The stored name.
@@ -69,11 +69,11 @@ pub struct AthleteDetails {
     pub name: String,
     /// Year of birth.
     pub birth_year: Option<i32>,
-    /// Sex.
+    /// Sex, when the athlete gave it (norms differ by sex).
     pub sex: Option<Sex>,
     /// Standing height in metres.
     pub standing_height_m: Option<f64>,
-    /// Notes.
+    /// Free notes about the athlete (injuries, sport, position).
     pub notes: String,
     /// Team and group tags, sorted, without duplicates.
     pub tags: Vec<String>,
@@ -82,9 +82,9 @@ pub struct AthleteDetails {
 /// A stored athlete.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Athlete {
-    /// Row id.
+    /// The athlete's row id, stable for the life of the database.
     pub id: AthleteId,
-    /// Everything else.
+    /// Name, tags and the rest of what was said about the athlete.
     #[serde(flatten)]
     pub details: AthleteDetails,
 }
@@ -92,15 +92,15 @@ pub struct Athlete {
 /// One row of the athlete list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AthleteSummary {
-    /// Row id.
+    /// The athlete's row id.
     pub id: AthleteId,
-    /// Name.
+    /// The athlete's name as typed.
     pub name: String,
     /// Tags, sorted.
     pub tags: Vec<String>,
-    /// Sessions.
+    /// How many sessions the athlete has.
     pub sessions: usize,
-    /// Trials, excluded ones included.
+    /// How many trials the athlete has, excluded ones included.
     pub trials: usize,
     /// Date of the latest session.
     pub last_session: Option<Date>,
@@ -111,9 +111,9 @@ pub struct AthleteSummary {
 pub struct SessionDetails {
     /// Day of the testing.
     pub date: Date,
-    /// Where.
+    /// Where the testing took place.
     pub place: String,
-    /// Notes.
+    /// Free notes about the day (surface, fatigue, warm-up).
     pub notes: String,
     /// The athlete's body mass that day, in kilograms.
     pub body_mass_kg: Option<f64>,
@@ -134,11 +134,11 @@ impl SessionDetails {
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {
-    /// Row id.
+    /// The session's row id.
     pub id: SessionId,
-    /// Whose.
+    /// The athlete it belongs to.
     pub athlete: AthleteId,
-    /// Everything else.
+    /// Date, place, notes and body mass.
     #[serde(flatten)]
     pub details: SessionDetails,
 }
@@ -146,8 +146,8 @@ pub struct Session {
 /// What deleting an athlete removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Removed {
-    /// Sessions.
+    /// Sessions removed with the athlete.
     pub sessions: usize,
-    /// Trials.
+    /// Trials removed with the athlete.
     pub trials: usize,
 }

@@ -20,7 +20,7 @@ use crate::reliability::{self, Assessment, Baseline, Change, Summary, Swc, TeamM
 /// What an athlete page shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageRequest {
-    /// Whose page.
+    /// The athlete whose page it is.
     pub athlete: AthleteId,
     /// The metric summarised and judged.
     pub metric: MetricId,
@@ -49,9 +49,9 @@ impl PageRequest {
 /// One trial of the history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryRow {
-    /// The trial.
+    /// The trial's row id (to exclude it or open its video).
     pub trial: TrialId,
-    /// Its session.
+    /// The session it belongs to.
     pub session: SessionId,
     /// The session's date.
     pub date: Date,
@@ -61,7 +61,7 @@ pub struct HistoryRow {
     pub jump_index: usize,
     /// Takeoff time in the video, in seconds (opens the video at this jump).
     pub takeoff_s: f64,
-    /// Kind.
+    /// Jump kind at the latest analysis.
     pub kind: JumpKind,
     /// Whether the values in use are a person's correction.
     pub edited: bool,
@@ -101,7 +101,7 @@ impl HistoryRow {
 /// One session with its summary and change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionRow {
-    /// The session.
+    /// The session's details.
     pub session: Session,
     /// The page's metric over its included trials of the page's kind.
     pub summary: Option<Summary>,
@@ -112,7 +112,7 @@ pub struct SessionRow {
 /// An athlete's page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AthletePage {
-    /// The athlete.
+    /// The athlete with details and tags.
     pub athlete: Athlete,
     /// The metric summarised.
     pub metric: MetricId,
@@ -373,13 +373,13 @@ pub struct Revision {
     pub number: u32,
     /// Hangtime version that made it.
     pub hangtime_version: String,
-    /// Pose model.
+    /// Pose model of that analysis.
     pub model: String,
     /// Analysis settings (JSON).
     pub settings: serde_json::Value,
     /// Position of the jump in the clip at that analysis.
     pub jump_index: usize,
-    /// Kind.
+    /// Jump kind at that analysis.
     pub kind: JumpKind,
     /// Takeoff in use (corrected, if corrected).
     pub takeoff_s: f64,

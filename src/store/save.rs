@@ -27,7 +27,7 @@ use crate::util::hex;
 pub struct JumpInput {
     /// 1-based position in the clip at this analysis (for people; matching uses the takeoff).
     pub index: usize,
-    /// Kind.
+    /// Jump kind as analysed.
     pub kind: JumpKind,
     /// Event times in seconds (the corrected ones for a corrected jump).
     pub events: Vec<(EventId, f64)>,
@@ -122,7 +122,7 @@ pub struct ClipInput {
     pub model: String,
     /// The analysis settings (JSON).
     pub settings: Value,
-    /// Its jumps.
+    /// The clip's jumps in time order.
     pub jumps: Vec<JumpInput>,
 }
 
@@ -296,7 +296,7 @@ pub struct SessionClip<'a> {
     pub date: jiff::civil::Date,
     /// The athlete's body mass that day, set on the session when given.
     pub body_mass_kg: Option<f64>,
-    /// The clip.
+    /// The clip whose jumps go into that session.
     pub clip: &'a ClipInput,
 }
 
