@@ -13,6 +13,7 @@ mod frames;
 mod jumps;
 mod metrics;
 mod phases;
+pub mod power;
 mod quality;
 mod signals;
 pub mod smooth;
