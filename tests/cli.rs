@@ -272,9 +272,10 @@ fn overlay_export_is_an_mp4_that_ffprobe_reads_with_the_source_timing() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("overlay.mp4");
     let out = Command::new(env!("CARGO_BIN_EXE_hangtime"))
-        .env("HANGTIME_CACHE_DIR", dir.path().join("cache"))
+        .env("HANGTIME_CACHE_DIR", cache.path())
         .arg("analyze")
         .arg(&clip)
         .args(["--overlay", overlay.to_str().unwrap()])
