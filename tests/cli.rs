@@ -274,10 +274,29 @@ fn man_pages_and_completions_come_from_the_command_line_definitions() {
     assert!(man("hangtime-analyze.1").contains("csv\\-dialect"));
     assert!(man("hangtime-doctor.1").contains("Check that Hangtime can run here"));
     assert!(man("hangtime-cache-clear.1").contains("Remove every cached pose file"));
-    let pages = std::fs::read_dir(dir.path().join("man")).unwrap().count();
-    assert_eq!(
-        pages, 6,
-        "hangtime, analyze, cache, cache clear, cache info, doctor"
+    let mut pages: Vec<String> = std::fs::read_dir(dir.path().join("man"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    for page in [
+        "hangtime.1",
+        "hangtime-analyze.1",
+        "hangtime-cache-clear.1",
+        "hangtime-doctor.1",
+        "hangtime-history.1",
+        "hangtime-db-backup.1",
+    ] {
+        assert!(
+            pages.iter().any(|p| p == page),
+            "{page} missing from {pages:?}"
+        );
+    }
+    assert!(
+        pages
+            .iter()
+            .all(|p| p.starts_with("hangtime") && !p.contains("help") && !p.contains("package")),
+        "{pages:?}"
     );
     let completions =
         |name: &str| std::fs::read_to_string(dir.path().join("completions").join(name)).unwrap();

@@ -18,7 +18,7 @@
 )]
 
 use hangtime::analysis::{
-    Analysis, AnalysisOptions, ClipFacts, EventId, G, Jump, JumpKind, MetricId, analyze,
+    Analysis, AnalysisOptions, ClipFacts, EventId, G, Interval, Jump, JumpKind, MetricId, analyze,
     centre_of_mass, joint_angles,
 };
 use hangtime::pose::{Landmark, PoseFrame, landmark as lm};
@@ -1088,4 +1088,145 @@ fn corrections_are_clamped_to_a_valid_order() {
     );
     assert!(analysis.with_edges(1, f64::NAN, landing).is_none());
     assert!(analysis.with_edges(7, takeoff, landing).is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stated uncertainty
+// ---------------------------------------------------------------------------------------------
+
+/// One interval check: whether it covered the truth, its half-width and the absolute error.
+#[derive(Debug, Default)]
+struct Coverage {
+    covered: usize,
+    total: usize,
+    half_widths: Vec<f64>,
+    errors: Vec<f64>,
+}
+
+impl Coverage {
+    fn add(&mut self, truth: f64, value: f64, ci: Interval) {
+        self.total += 1;
+        self.covered += usize::from(ci.contains(truth));
+        self.half_widths.push(ci.half_width(value));
+        self.errors.push((value - truth).abs());
+    }
+
+    fn rate(&self) -> f64 {
+        self.covered as f64 / self.total.max(1) as f64
+    }
+
+    fn medians(&mut self) -> (f64, f64) {
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        (median(&mut self.half_widths), median(&mut self.errors))
+    }
+}
+
+#[test]
+fn intervals_cover_the_truth_in_about_95_percent_of_1000_noisy_jumps() {
+    const FPS: [f64; 6] = [25.0, 30.0, 50.0, 60.0, 120.0, 240.0];
+    const NOISE_PX: [f64; 3] = [0.5, 1.0, 2.0];
+    let mut rng = Rng::new(2026);
+    let (mut height, mut flight, mut contact, mut rsi) = (
+        Coverage::default(),
+        Coverage::default(),
+        Coverage::default(),
+        Coverage::default(),
+    );
+    for i in 0..1000 {
+        let fps = FPS[i % FPS.len()];
+        let noise_px = NOISE_PX[(i / FPS.len()) % NOISE_PX.len()];
+        let h = 0.15 + 0.45 * rng.uniform();
+        // One in five clips is a series of rebound hops (contact times and RSI).
+        let hops = i % 5 == 4;
+        let script = if hops {
+            hops_script(3, 0.08 + 0.12 * rng.uniform(), 0.15 + 0.15 * rng.uniform())
+        } else {
+            cmj_script(&[h], rng.uniform() / fps)
+        };
+        let s = Sampling {
+            noise_px,
+            jitter: if i % 7 == 0 { 0.1 } else { 0.0 },
+            seed: i as u64 + 1,
+            ..Sampling::at(fps)
+        };
+        let (analysis, _) = run(&script, &s);
+        for (k, &(takeoff, landing)) in script.flights.iter().enumerate() {
+            let Some(j) = analysis.jumps.iter().find(|j| {
+                j.event(EventId::Takeoff)
+                    .is_some_and(|t| (t - takeoff).abs() < 0.1)
+            }) else {
+                continue;
+            };
+            let t = landing - takeoff;
+            for (cov, id, truth) in [
+                (&mut height, MetricId::JumpHeight, G * t * t / 8.0),
+                (&mut flight, MetricId::FlightTime, t),
+            ] {
+                let value = j.metric(id).unwrap();
+                cov.add(truth, value, j.interval(id).expect("an interval"));
+            }
+            if k > 0 && hops {
+                let c = takeoff - script.flights[k - 1].1;
+                if let (Some(value), Some(ci)) = (
+                    j.metric(MetricId::GroundContactTime),
+                    j.interval(MetricId::GroundContactTime),
+                ) {
+                    contact.add(c, value, ci);
+                }
+                if let (Some(value), Some(ci)) =
+                    (j.metric(MetricId::Rsi), j.interval(MetricId::Rsi))
+                {
+                    rsi.add(G * t * t / 8.0 / c, value, ci);
+                }
+            }
+        }
+    }
+    for (name, cov) in [
+        ("height", &mut height),
+        ("flight time", &mut flight),
+        ("contact time", &mut contact),
+        ("RSI", &mut rsi),
+    ] {
+        check_coverage(name, cov);
+    }
+}
+
+/// Reports and checks one metric's intervals: 90–98 % cover the truth, and the median
+/// half-width is at most three median errors.
+fn check_coverage(name: &str, cov: &mut Coverage) {
+    let mut z: Vec<f64> = cov
+        .errors
+        .iter()
+        .zip(&cov.half_widths)
+        .map(|(e, h)| e / (h / 1.96))
+        .collect();
+    z.sort_by(f64::total_cmp);
+    let q = |p: f64| z[((z.len() - 1) as f64 * p) as usize];
+    eprintln!(
+        "{name}: |error| / σ quantiles 50 % {:.2}, 90 % {:.2}, 95 % {:.2}, 99 % {:.2} (normal: 0.67, 1.64, 1.96, 2.58)",
+        q(0.5),
+        q(0.9),
+        q(0.95),
+        q(0.99)
+    );
+    let (half, error) = cov.medians();
+    eprintln!(
+        "{name}: {} of {} intervals cover the truth ({:.1} %); median half-width {half:.5}, median error {error:.5}",
+        cov.covered,
+        cov.total,
+        100.0 * cov.rate()
+    );
+    assert!(cov.total >= 150, "{name}: only {} checked", cov.total);
+    assert!(
+        (0.90..=0.98).contains(&cov.rate()),
+        "{name}: coverage {:.3}",
+        cov.rate()
+    );
+    assert!(
+        half <= 3.0 * error,
+        "{name}: median half-width {half} is more than 3 × the median error {error}"
+    );
 }

@@ -10,7 +10,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use hangtime::video::{Affine, DecodeOptions, Rotation, VideoDecoder, VideoError, probe};
+use hangtime::video::{
+    Affine, DecodeOptions, Rotation, VideoDecoder, VideoError, probe, recorded_at,
+};
 
 /// Frames FFmpeg's own command-line decoder shows (edit lists applied).
 fn ffprobe_frame_times(path: &Path) -> Vec<f64> {
@@ -184,4 +186,20 @@ fn bad_paths_give_typed_errors() {
     let empty = dir.path().join("empty.mp4");
     std::fs::write(&empty, b"").unwrap();
     assert!(probe(&empty).is_err());
+}
+
+#[test]
+fn the_recording_time_comes_from_the_creation_time_tag() {
+    let (Some(tagged), Some(untagged)) = (
+        common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4"),
+        common::shared_video("cmj_side_multi6_29fps.mp4"),
+    ) else {
+        return;
+    };
+    assert_eq!(
+        recorded_at(&tagged).map(|t| t.to_string()).as_deref(),
+        Some("2025-03-14T07:13:16Z")
+    );
+    assert_eq!(recorded_at(&untagged), None);
+    assert_eq!(recorded_at(Path::new("/nonexistent.mp4")), None);
 }

@@ -294,6 +294,10 @@ ids! {
         KneeAngleTakeoff,
         /// Ankle angle at takeoff.
         AnkleAngleTakeoff,
+        /// Peak power estimated from jump height and body mass (Sayers et al. 1999).
+        PeakPowerSayers,
+        /// The Sayers peak power per kilogram of body mass.
+        PeakPowerPerKgSayers,
     }
 }
 
@@ -346,6 +350,16 @@ const M_S: Display = Display {
     scale: 1.0,
     decimals: 2,
 };
+const WATT: Display = Display {
+    symbol: "W",
+    scale: 1.0,
+    decimals: 0,
+};
+const WATT_PER_KG: Display = Display {
+    symbol: "W/kg",
+    scale: 1.0,
+    decimals: 1,
+};
 const DEG: Display = Display {
     symbol: "°",
     scale: 1.0,
@@ -383,7 +397,7 @@ const fn angle(
 }
 
 /// Every metric in the order a coach reads them (the table's and the CSV's order).
-pub const METRICS: [MetricSpec; 22] = [
+pub const METRICS: [MetricSpec; 24] = [
     MetricSpec {
         id: MetricId::JumpHeight,
         key: "jump_height_m",
@@ -512,7 +526,7 @@ pub const METRICS: [MetricSpec; 22] = [
         field_header: "RSI-modified (Flight Time) [m/s]",
         kinds: CMJ,
         plausible: &[range(CMJ, 0.05, 1.0)],
-        uncertainty: true,
+        uncertainty: false,
         needs: &[Need::StandingStart],
         definition: "Jump height (flight time) divided by the time to takeoff.",
     },
@@ -684,6 +698,36 @@ pub const METRICS: [MetricSpec; 22] = [
         ALL_KINDS,
         "Shank–foot angle in the last frame on the ground before takeoff.",
     ),
+    MetricSpec {
+        id: MetricId::PeakPowerSayers,
+        key: "peak_power_sayers_w",
+        former_keys: &[],
+        label: "Peak power (Sayers estimate)",
+        short: "power",
+        unit: Unit::Watt,
+        display: WATT,
+        field_header: "Peak Power (Sayers) [W]",
+        kinds: CMJ_SJ,
+        plausible: &[],
+        uncertainty: false,
+        needs: &[Need::BodyMass],
+        definition: "An estimate, not a measurement: the Sayers et al. (1999, Med Sci Sports Exerc 31:572) regression of force-plate peak power, 60.7·h[cm] + 45.3·m[kg] − 2055, with h the flight-time jump height and m the session's body mass; not reported when it is ≤ 0.",
+    },
+    MetricSpec {
+        id: MetricId::PeakPowerPerKgSayers,
+        key: "peak_power_per_kg_sayers_w_kg",
+        former_keys: &[],
+        label: "Peak power per body mass (Sayers estimate)",
+        short: "power/BM",
+        unit: Unit::WattPerKilogram,
+        display: WATT_PER_KG,
+        field_header: "Peak Power / BM (Sayers) [W/kg]",
+        kinds: CMJ_SJ,
+        plausible: &[],
+        uncertainty: false,
+        needs: &[Need::BodyMass],
+        definition: "The Sayers et al. (1999) peak power estimate divided by the session's body mass; an estimate, not a measurement.",
+    },
 ];
 
 /// Everything known about one event.
@@ -718,6 +762,10 @@ pub const HEADLINE: [MetricId; 5] = [
     MetricId::Rsi,
     MetricId::RsiModified,
 ];
+
+/// Metrics whose best trial is the lowest (a shorter contact or push is the better one); every
+/// other metric's best trial is its highest.
+pub const LOWER_IS_BETTER: [MetricId; 2] = [MetricId::GroundContactTime, MetricId::TimeToTakeoff];
 
 /// Every event, in the order they can occur.
 pub const EVENTS: [EventSpec; 10] = [
@@ -820,6 +868,11 @@ impl MetricId {
             .iter()
             .find(|m| m.key == key || m.former_keys.contains(&key))
             .map(|m| m.id)
+    }
+
+    /// Whether its best trial is its lowest value (see [`LOWER_IS_BETTER`]).
+    pub fn lower_is_better(self) -> bool {
+        LOWER_IS_BETTER.contains(&self)
     }
 }
 

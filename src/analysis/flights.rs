@@ -5,9 +5,10 @@
 //! takeoff and landing are where that parabola, offset by the body's posture at the edge of
 //! the flight, puts the toes exactly on the ground.
 
-use super::frames::frames_between;
+use super::edges::{self, Edge, EdgeFit, Parabola};
+use super::frames::{frame_at_or_after, frames_between};
 use super::signals::Signals;
-use super::smooth::{fit_parabola, median, smooth};
+use super::smooth::{fit_parabola, median, parabola_curvature_se, smooth};
 
 /// Standard gravity.
 pub const G: f64 = 9.81;
@@ -21,11 +22,18 @@ const GROUND_HALF_WINDOW_S: f64 = 1.0;
 /// Quantile of toe height taken as the ground (y grows downwards: a high quantile is low).
 const GROUND_QUANTILE: f64 = 0.75;
 /// Toe height (fraction of leg length) within which a raw toe sample counts as on the
-/// ground when checking a sub-frame takeoff or landing against the toe track.
+/// ground when measuring the ground line beside a flight.
 const EDGE_TOLERANCE: f64 = 0.02;
-/// Span of airborne frames next to takeoff (landing) whose toe-to-centre-of-mass offset is
-/// averaged; shorter than a frame at 30 fps.
-const POSTURE_WINDOW_S: f64 = 0.03;
+/// Contact before a takeoff (after a landing) that the edge fit looks at.
+const EDGE_CONTACT_S: f64 = 0.3;
+/// Flight after a takeoff (before a landing) that the edge fit looks at: the toe follows the
+/// centre of mass that long before the legs tuck.
+const EDGE_FLIGHT_S: f64 = 0.13;
+/// A flight's own curvature within this fraction of the clip's typical one is taken to be
+/// the same gravity at the same distance, and the clip's (steadier) value is used.
+const SAME_CURVATURE: f64 = 0.2;
+/// Assumed hip-to-ankle length in metres, only to judge whether a curvature is gravity's.
+const NOMINAL_LEG_M: f64 = 0.85;
 
 /// One flight phase.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +58,13 @@ pub struct Flight {
     pub ground_y: (f64, f64),
     /// The automatically detected (takeoff, landing) when a person corrected the edges.
     pub detected: Option<(f64, f64)>,
+    /// Standard error of the takeoff time in seconds (NaN when unknown).
+    pub takeoff_sigma_s: f64,
+    /// Standard error of the landing time in seconds (NaN when unknown).
+    pub landing_sigma_s: f64,
+    /// How much the flight time moves when the parabola's curvature moves by its standard
+    /// error (both edges move, in opposite directions), in seconds; NaN when unknown.
+    pub curvature_sigma_s: f64,
 }
 
 impl Flight {
@@ -129,12 +144,65 @@ pub fn toe_clearance(signals: &Signals) -> Clearance {
 
 /// Finds every flight in the clip.
 pub fn find_flights(signals: &Signals) -> Vec<Flight> {
+    let runs = airborne_runs(signals);
+    // Curvature of each run's centre of mass, and the clip's typical one: flights filmed from
+    // the same place share it (it is g in pixels), and a median over them is steadier than
+    // any one fit.
+    let own: Vec<Option<(f64, f64)>> = runs
+        .iter()
+        .map(|r| free_parabola(signals, r.fit).map(|(p, se)| (p.a, se)))
+        .collect();
+    let mut plausible: Vec<f64> = runs
+        .iter()
+        .zip(&own)
+        .filter(|(r, _)| r.last - r.first >= 5)
+        .filter_map(|(_, a)| a.map(|a| a.0))
+        .filter(|a| gravity_ratio(*a, signals).is_some_and(|r| (0.6..=1.6).contains(&r)))
+        .collect();
+    let typical = median(&mut plausible);
+    // The typical curvature's standard error from the spread of the flights' own.
+    let typical_se = if plausible.len() >= 3 {
+        let mut spread: Vec<f64> = plausible.iter().map(|a| (a - typical).abs()).collect();
+        1.4826 * median(&mut spread) / (plausible.len() as f64).sqrt()
+    } else {
+        f64::NAN
+    };
+    let mut flights = Vec::new();
+    for (i, (run, own)) in runs.iter().zip(&own).enumerate() {
+        let curvature = match (*own, typical.is_finite()) {
+            (Some((a, se)), true) if (a / typical - 1.0).abs() <= SAME_CURVATURE => Some((
+                typical,
+                if typical_se.is_finite() {
+                    typical_se
+                } else {
+                    se
+                },
+            )),
+            (a, _) => a,
+        };
+        let previous = i.checked_sub(1).map(|p| runs[p].last);
+        let next = runs.get(i + 1).map(|r| r.first);
+        if let Some(f) = time_flight(signals, run, curvature, previous, next) {
+            tracing::debug!(
+                first = f.first_airborne, last = f.last_airborne, takeoff = f.takeoff_s, landing = f.landing_s, apex = f.apex_s,
+                px_per_m = ?f.px_per_m, rms = f.fit_rms_px, ground = ?f.ground_y,
+                leg = signals.leg_length_px, "flight"
+            );
+            flights.push(f);
+        }
+    }
+    flights
+}
+
+/// Runs of frames whose toes are clear of the ground (the cores of flights), with contact
+/// seen on both sides and the feet in the picture.
+fn airborne_runs(signals: &Signals) -> Vec<Run> {
     let clearance = toe_clearance(signals);
     let threshold = (CONTACT_CLEARANCE * signals.leg_length_px).max(3.0);
     let airborne: Vec<bool> = (0..signals.t.len())
         .map(|i| clearance.both(i) > threshold)
         .collect();
-    let mut flights = Vec::new();
+    let mut runs = Vec::new();
     let mut i = 0;
     let n = airborne.len();
     while i < n {
@@ -142,11 +210,10 @@ pub fn find_flights(signals: &Signals) -> Vec<Flight> {
             i += 1;
             continue;
         }
-        let first = i;
+        let mut first = i;
         while i < n && airborne[i] {
             i += 1;
         }
-        let mut first = first;
         let mut last = i - 1;
         // Clear of both grounds is the core of the flight; its edges are judged against the
         // ground on their own side.
@@ -165,142 +232,181 @@ pub fn find_flights(signals: &Signals) -> Vec<Flight> {
         {
             continue;
         }
-        let span = signals.t[i] - signals.t[first - 1];
-        if span < MIN_FLIGHT_S {
-            continue;
-        }
-        if let Some(f) = time_flight(signals, first, last) {
-            tracing::debug!(
-                first = f.first_airborne, last = f.last_airborne, takeoff = f.takeoff_s, landing = f.landing_s, apex = f.apex_s,
-                px_per_m = ?f.px_per_m, rms = f.fit_rms_px, ground = ?f.ground_y,
-                leg = signals.leg_length_px, "flight"
-            );
-            flights.push(f);
+        if signals.t[i] - signals.t[first - 1] >= MIN_FLIGHT_S {
+            // The frames clear of the ground by half the threshold carry the flight too: a low
+            // hop's core can be a frame or two around its apex, too few for a parabola.
+            let (mut fit_first, mut fit_last) = (first, last);
+            while fit_first > 1 && clearance.past[fit_first - 1] > 0.5 * threshold {
+                fit_first -= 1;
+            }
+            while fit_last + 2 < n && clearance.future[fit_last + 1] > 0.5 * threshold {
+                fit_last += 1;
+            }
+            runs.push(Run {
+                first,
+                last,
+                fit: (fit_first, fit_last),
+            });
         }
     }
-    flights
+    runs
 }
 
-/// Times one airborne run `[first, last]` (from toe clearance) to sub-frame precision.
-fn time_flight(s: &Signals, first: usize, last: usize) -> Option<Flight> {
-    let t = &s.t;
-    let com = &s.com_y;
-    let apex_idx = (first..=last)
-        .filter(|&k| com[k].is_finite())
-        .min_by(|&x, &y| com[x].total_cmp(&com[y]))?;
-    // Edge frames carry motion blur and posture change: fit the interior when long enough.
-    let (fa, fb) = if last - first >= 5 {
+/// The core of a flight found in the toe track.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// First frame clear of the ground.
+    first: usize,
+    /// Last frame clear of the ground.
+    last: usize,
+    /// The frames the flight parabola is fitted to (the run, widened for low flights).
+    fit: (usize, usize),
+}
+
+/// The frames a flight parabola is fitted to: edge frames carry motion blur and posture
+/// change, so the interior when the span is long enough.
+fn fit_frames((first, last): (usize, usize)) -> (usize, usize) {
+    if last - first >= 5 {
         (first + 1, last - 1)
     } else {
         (first, last)
-    };
-    let fit = fit_parabola(&t[fa..=fb], &com[fa..=fb], t[apex_idx]);
-    let (a, b) = (first, last);
-    let (first, last) = (a.max(1), b.min(t.len() - 2));
-    if last <= first {
+    }
+}
+
+/// The centre of mass's parabola over a span of frames, all three coefficients free, and the
+/// standard error of its curvature.
+fn free_parabola(s: &Signals, span: (usize, usize)) -> Option<(Parabola, f64)> {
+    let (fa, fb) = fit_frames(span);
+    let t0 = s.t[usize::midpoint(span.0, span.1)];
+    let (t, y) = (&s.t[fa..=fb], &s.com_y[fa..=fb]);
+    match fit_parabola(t, y, t0) {
+        Some(([a, b, c], rms)) if a > 0.0 => {
+            let se = parabola_curvature_se(t, y, t0, rms).unwrap_or(f64::NAN);
+            Some((Parabola { a, b, c, t0 }, se))
+        }
+        _ => None,
+    }
+}
+
+/// The parabola over a span of frames with its curvature given: only its vertex is fitted,
+/// which the frames around the apex pin down well.
+fn parabola_with_curvature(s: &Signals, span: (usize, usize), a: f64) -> Option<Parabola> {
+    let (fa, fb) = fit_frames(span);
+    let t0 = s.t[usize::midpoint(span.0, span.1)];
+    let (mut n, mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for k in fa..=fb {
+        let (x, y) = (s.t[k] - t0, s.com_y[k]);
+        if !(x.is_finite() && y.is_finite()) {
+            continue;
+        }
+        let y = y - a * x * x;
+        n += 1.0;
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    let det = n * sxx - sx * sx;
+    if n < 3.0 || det.abs() < 1e-12 {
         return None;
     }
-    let t0 = t[apex_idx];
-    let mut ground_before = local_ground(s, first - 1, true, None);
-    let mut ground_after = local_ground(s, last + 1, false, None);
-    // Small toe lifts only mean something against a steady ground line; when it moved between
-    // takeoff and landing (camera motion, a landing elsewhere) the coarse estimates stay.
-    let tol = (EDGE_TOLERANCE * s.leg_length_px).max(3.0);
-    let steady = (ground_after - ground_before).abs() <= CONTACT_CLEARANCE * s.leg_length_px;
-    if steady {
-        // At high frame rates the 0.2 s next to `first` / `last` holds several frames already
-        // airborne but still under the contact threshold: leave them out of the ground.
-        ground_before = local_ground(s, first - 1, true, Some(tol));
-        ground_after = local_ground(s, last + 1, false, Some(tol));
+    let b = (n * sxy - sx * sy) / det;
+    let c = (sy - b * sx) / n;
+    Some(Parabola { a, b, c, t0 })
+}
+
+/// A curvature as a share of gravity's for this body size (1 = a jump filmed in real time).
+fn gravity_ratio(a: f64, s: &Signals) -> Option<f64> {
+    (s.leg_length_px.is_finite() && s.leg_length_px > 0.0)
+        .then(|| (2.0 * a / G) / (s.leg_length_px / NOMINAL_LEG_M))
+}
+
+/// Times one airborne run `[first, last]` (from toe clearance) to sub-frame precision: each
+/// edge is a hinge fit of the toe track against the flight parabola (`edges`), using the
+/// contact before (after) it up to the neighbouring runs `previous_last` / `next_first`.
+fn time_flight(
+    s: &Signals,
+    run: &Run,
+    curvature: Option<(f64, f64)>,
+    previous_last: Option<usize>,
+    next_first: Option<usize>,
+) -> Option<Flight> {
+    let t = &s.t;
+    let (first, last) = (run.first, run.last);
+    if first == 0 || last + 1 >= t.len() || last < first {
+        return None;
     }
-    let (parabola, rms) = match fit {
-        Some((coeffs, rms)) if coeffs[0] > 0.0 => (Some((coeffs, t0)), rms),
-        _ => (None, f64::NAN),
+    let edges_with = |a: f64| {
+        let p = parabola_with_curvature(s, run.fit, a)?;
+        fit_edges(s, run, &p, previous_last, next_first)
     };
-    let linear_takeoff = crossing(t[first - 1], t[first]);
-    let linear_landing = crossing(t[last], t[last + 1]);
-    let (mut takeoff_s, mut landing_s, apex_s, px_per_m) = match parabola {
-        Some(([a, b, c], t0)) => {
-            let apex = t0 - b / (2.0 * a);
-            let p = |x: f64| a * (x - t0).powi(2) + b * (x - t0) + c;
-            // The toes sit this far below the centre of mass just after takeoff and just
-            // before landing; the event is when the parabola puts them on the ground. Averaged
-            // over the airborne frames of the first (last) POSTURE_WINDOW_S, where the posture
-            // barely changes: one frame at ≤ 30 fps, several at high rates, where a single
-            // frame's landmark noise would otherwise be a large fraction of a frame interval.
-            let posture = |ks: &mut dyn Iterator<Item = usize>| {
-                let (sum, n) = ks
-                    .map(|k| s.toe_y[k] - p(t[k]))
-                    .filter(|v| v.is_finite())
-                    .fold((0.0, 0usize), |(sum, n), v| (sum + v, n + 1));
-                sum / n as f64
-            };
-            let posture_to =
-                posture(&mut (first..=last).take_while(|&k| t[k] - t[first] < POSTURE_WINDOW_S));
-            let posture_ld = posture(
-                &mut (first..=last)
-                    .rev()
-                    .take_while(|&k| t[last] - t[k] < POSTURE_WINDOW_S),
-            );
-            // `first` and `last` are where the toes clear the contact threshold, which at high
-            // frame rates or slow takeoffs (hops) is a frame or more into the flight. Over a
-            // steady ground, a root before `first - 1` (after `last + 1`) is kept when it agrees
-            // with the raw toe track: the parabola must not lift the toes clearly off the ground
-            // at the last (first) frame where they were still seen on it, nor keep them down
-            // once they were seen clear of it.
-            let lift = |k: usize, ground: f64, posture: f64| ground - (p(t[k]) + posture);
-            let on_ground = |k: usize, ground: f64| ground - s.toe_y[k] <= tol;
-            let last_contact = steady
-                .then(|| (0..first).rev().find(|&k| on_ground(k, ground_before)))
-                .flatten();
-            let first_contact = steady
-                .then(|| (last + 1..t.len()).find(|&k| on_ground(k, ground_after)))
-                .flatten();
-            let to = solve_edge(a, b, c - (ground_before - posture_to), t0, true).filter(|x| {
-                *x <= t[first]
-                    && (*x >= t[first - 1]
-                        || last_contact.is_some_and(|k| {
-                            *x <= t[k + 1] && lift(k, ground_before, posture_to) <= 2.0 * tol
-                        }))
-            });
-            let ld = solve_edge(a, b, c - (ground_after - posture_ld), t0, false).filter(|x| {
-                *x >= t[last]
-                    && (*x <= t[last + 1]
-                        || first_contact.is_some_and(|k| {
-                            *x >= t[k - 1] && lift(k, ground_after, posture_ld) <= 2.0 * tol
-                        }))
-            });
-            (
-                to.unwrap_or(linear_takeoff),
-                ld.unwrap_or(linear_landing),
-                apex,
-                Some(2.0 * a / G),
-            )
-        }
-        None => (linear_takeoff, linear_landing, t[apex_idx], None),
+    let fitted = curvature.and_then(|(a, _)| edges_with(a));
+    // The flight time moved by a curvature one standard error higher.
+    let curvature_sigma_s = curvature
+        .zip(fitted)
+        .and_then(|((a, se), (to, ld))| {
+            let (to2, ld2) = edges_with(a + se).filter(|_| se.is_finite() && se > 0.0)?;
+            Some(((ld2.time_s - to2.time_s) - (ld.time_s - to.time_s)).abs())
+        })
+        .unwrap_or(f64::NAN);
+    // Without a parabola (a flight of a few frames), midway between contact and flight, known
+    // to half a frame either way (the SD of a uniform spread).
+    let midway = |a: usize, b: usize| EdgeFit {
+        time_s: f64::midpoint(t[a], t[b]),
+        ground_y: f64::NAN,
+        sigma_s: (t[b] - t[a]) / 12f64.sqrt(),
+        rms_px: f64::NAN,
     };
-    if !(landing_s > takeoff_s) {
-        takeoff_s = linear_takeoff;
-        landing_s = linear_landing;
-    }
+    let (takeoff, landing) = match fitted {
+        Some((to, ld)) if ld.time_s > to.time_s => (to, ld),
+        _ => (midway(first - 1, first), midway(last, last + 1)),
+    };
     // The flight reported is the one between these edges, refitted on the frames inside them:
     // a flight forced to its own edges (a correction left where it was) is then the same.
-    with_edges(s, takeoff_s, landing_s).or_else(|| {
-        // Very short flights give a poorly conditioned curvature: keep timing, drop the scale.
-        let px_per_m = px_per_m.filter(|v| v.is_finite() && *v > 0.0 && last - first >= 4);
-        Some(Flight {
-            first_airborne: first,
-            last_airborne: last,
-            takeoff_s,
-            landing_s,
-            apex_s,
-            px_per_m,
-            fit_rms_px: rms,
-            parabola,
-            ground_y: (ground_before, ground_after),
-            detected: None,
-        })
+    with_edges(s, takeoff.time_s, landing.time_s).map(|f| Flight {
+        takeoff_sigma_s: takeoff.sigma_s,
+        landing_sigma_s: landing.sigma_s,
+        curvature_sigma_s,
+        ..f
     })
+}
+
+/// Both edges of a run fitted against the flight parabola `p`.
+fn fit_edges(
+    s: &Signals,
+    run: &Run,
+    p: &Parabola,
+    previous_last: Option<usize>,
+    next_first: Option<usize>,
+) -> Option<(EdgeFit, EdgeFit)> {
+    let t = &s.t;
+    let (first, last) = (run.first, run.last);
+    // The flight side of each edge's window reaches at most to the apex, so the two edges of a
+    // short hop never share frames.
+    let apex = p.t0 - p.b / (2.0 * p.a);
+    let takeoff_until = (t[first] + EDGE_FLIGHT_S).min(apex);
+    let landing_from = (t[last] - EDGE_FLIGHT_S).max(apex);
+    // Between two flights, only the middle of the contact is surely on the ground: the frames
+    // next to the other flight may be in the air with the toes still low.
+    let start = previous_last.map_or(0, |k| usize::midpoint(k, first) + 1);
+    let end = next_first.map_or(t.len(), |k| usize::midpoint(last, k) + 1);
+    let from = |time: f64| frame_at_or_after(t, time).max(start);
+    let to = |time: f64| (frame_at_or_after(t, time) + 1).min(end);
+    let takeoff = edges::fit(
+        t,
+        &s.toe_y,
+        p,
+        from(t[first] - EDGE_CONTACT_S)..to(takeoff_until),
+        Edge::Takeoff,
+    )?;
+    let landing = edges::fit(
+        t,
+        &s.toe_y,
+        p,
+        from(landing_from)..to(t[last] + EDGE_CONTACT_S),
+        Edge::Landing,
+    )?;
+    Some((takeoff, landing))
 }
 
 /// The flight between two given edges: its airborne frames are the frames strictly between
@@ -359,28 +465,10 @@ pub fn with_edges(s: &Signals, takeoff_s: f64, landing_s: f64) -> Option<Flight>
         parabola,
         ground_y,
         detected: None,
+        takeoff_sigma_s: f64::NAN,
+        landing_sigma_s: f64::NAN,
+        curvature_sigma_s: f64::NAN,
     })
-}
-
-/// Midpoint between a contact frame and an airborne frame (the fallback estimate).
-fn crossing(ta: f64, tb: f64) -> f64 {
-    f64::midpoint(ta, tb)
-}
-
-/// Root of `a·d² + b·d + c = 0` on the rising (`rising = true`, before the apex) or falling
-/// side, returned as absolute time.
-fn solve_edge(a: f64, b: f64, c: f64, t0: f64, rising: bool) -> Option<f64> {
-    let disc = b * b - 4.0 * a * c;
-    if !(disc >= 0.0) || a == 0.0 {
-        return None;
-    }
-    let sq = disc.sqrt();
-    let d = if rising {
-        (-b - sq) / (2.0 * a)
-    } else {
-        (-b + sq) / (2.0 * a)
-    };
-    Some(t0 + d).filter(|v| v.is_finite())
 }
 
 /// Median toe y over up to 0.2 s of contact ending at (`before`) or starting at `edge`;

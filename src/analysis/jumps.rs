@@ -44,6 +44,12 @@ pub struct Candidate {
     pub events: Vec<(EventId, f64)>,
     /// Ground contact before the flight (start, end), for DJ and hops.
     pub contact_s: Option<(f64, f64)>,
+    /// Standard error of the contact's start (the landing before it) in seconds; NaN when
+    /// unknown.
+    pub contact_start_sigma_s: f64,
+    /// How much that landing moves with its flight's curvature (its flight's
+    /// `curvature_sigma_s`); NaN when unknown.
+    pub contact_start_curvature_s: f64,
     /// Whether the flight's own parabola scale is trustworthy.
     pub flight_scale_ok: bool,
 }
@@ -154,6 +160,14 @@ pub fn segment(
         };
         found.jumps.push(cand);
         i += 1;
+    }
+    // The uncertainty of each contact's start is that of the landing it starts with.
+    for c in &mut found.jumps {
+        if let Some((start, _)) = c.contact_s.or_else(|| contact_time(c)) {
+            let before = flights.iter().find(|f| (f.landing_s - start).abs() < 1e-9);
+            c.contact_start_sigma_s = before.map_or(f64::NAN, |f| f.landing_sigma_s);
+            c.contact_start_curvature_s = before.map_or(f64::NAN, |f| f.curvature_sigma_s);
+        }
     }
     // One line for many ignored movements (a long clip can hold dozens).
     if let Some(first) = ignored.first() {
@@ -406,6 +420,8 @@ fn countermovement(
         events,
         contact_s,
         flight_scale_ok: scale_ok,
+        contact_start_sigma_s: f64::NAN,
+        contact_start_curvature_s: f64::NAN,
     }
 }
 
@@ -435,6 +451,8 @@ fn squat_jump(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok: bool
         events,
         contact_s: None,
         flight_scale_ok: scale_ok,
+        contact_start_sigma_s: f64::NAN,
+        contact_start_curvature_s: f64::NAN,
     }
 }
 
@@ -451,6 +469,8 @@ fn hop(f: &Flight, contact_start: Option<f64>, scale_ok: bool) -> Candidate {
         contact_s: contact_start.map(|c| (c, f.takeoff_s)),
         events,
         flight_scale_ok: scale_ok,
+        contact_start_sigma_s: f64::NAN,
+        contact_start_curvature_s: f64::NAN,
     }
 }
 
@@ -476,5 +496,7 @@ fn drop_jump(s: &Signals, drop: &Flight, jump: &Flight, scale_ok: bool) -> Candi
         events,
         contact_s: Some(contact),
         flight_scale_ok: scale_ok,
+        contact_start_sigma_s: f64::NAN,
+        contact_start_curvature_s: f64::NAN,
     }
 }

@@ -1,6 +1,6 @@
 //! Metrics per jump, named by the catalogue.
 
-use super::catalogue::{EventId, MetricId};
+use super::catalogue::{EventId, Interval, MetricId};
 use super::flights::G;
 use super::frames::frame_at_or_after as index_at;
 use super::jumps::{Candidate, contact_time};
@@ -106,7 +106,91 @@ pub fn compute(
     // Catalogue order; the first value wins when two routes gave the same metric.
     m.sort_by_key(|x| x.id);
     m.dedup_by_key(|x| x.id);
+    add_intervals(&mut m, c, s);
     m
+}
+
+/// z of a two-sided 95 % interval.
+const Z95: f64 = 1.96;
+/// What an edge's fit cannot see (the toe's posture change, blur) as a share of the frame
+/// interval, added to the fit's own standard error.
+const EDGE_MODEL_FRAMES: f64 = 0.0;
+/// RSI combines four edge times; on 400 synthetic hop contacts its propagated interval
+/// covered 89.8 % of the truths, so it is widened by this factor (`tests/synthetic_jumps.rs`).
+const RSI_CALIBRATION: f64 = 1.1;
+/// Share of the two height methods' disagreement taken as one standard deviation of height.
+const METHOD_DISAGREEMENT_SHARE: f64 = 0.1;
+
+/// An edge's standard error: its fit's, and what the fit cannot see.
+fn edge_sigma(fit_sigma: f64, frame_s: f64) -> f64 {
+    let fit = if fit_sigma.is_finite() {
+        fit_sigma
+    } else {
+        // Unknown: the event is somewhere between two frames.
+        frame_s / 12f64.sqrt()
+    };
+    fit.hypot(EDGE_MODEL_FRAMES * frame_s)
+}
+
+/// 95 % intervals for the metrics the catalogue gives one, from the edges' standard errors
+/// (their fits' residuals and the frame interval) and the disagreement of the two heights.
+fn add_intervals(m: &mut [Metric], c: &Candidate, s: &Signals) {
+    let frame_s = super::median_frame_interval(&s.t);
+    let f = &c.flight;
+    let takeoff = edge_sigma(f.takeoff_sigma_s, frame_s);
+    let landing = edge_sigma(f.landing_sigma_s, frame_s);
+    let contact_start = edge_sigma(c.contact_start_sigma_s, frame_s);
+    let value = |m: &[Metric], id: MetricId| m.iter().find(|x| x.id == id).map(|x| x.value);
+    let flight = f.duration_s();
+    // Height disagreement in flight-time terms: dh/dT = g·T/4.
+    let disagreement = value(m, MetricId::JumpHeightDifference).map_or(0.0, |d| {
+        METHOD_DISAGREEMENT_SHARE * d.abs() / (G * flight / 4.0).max(1e-9)
+    });
+    let known = |v: f64| if v.is_finite() { v } else { 0.0 };
+    let curvature = known(f.curvature_sigma_s);
+    let flight_sigma = takeoff.hypot(landing).hypot(disagreement).hypot(curvature);
+    // A curvature error moves the edges of a flight in opposite directions, the landing before
+    // a contact and the takeoff after it both lengthening (or shortening) it.
+    let contact_curvature = 0.75 * (curvature + known(c.contact_start_curvature_s));
+    let contact = value(m, MetricId::GroundContactTime);
+    let bounds = |centre: f64, half: f64| Interval {
+        low: centre - half,
+        high: centre + half,
+    };
+    for metric in m.iter_mut() {
+        metric.interval = match metric.id {
+            MetricId::FlightTime => Some(bounds(flight, Z95 * flight_sigma)),
+            MetricId::JumpHeight => {
+                let (lo, hi) = (
+                    (flight - Z95 * flight_sigma).max(0.0),
+                    flight + Z95 * flight_sigma,
+                );
+                Some(Interval {
+                    low: G * lo * lo / 8.0,
+                    high: G * hi * hi / 8.0,
+                })
+            }
+            MetricId::GroundContactTime => Some(bounds(
+                metric.value,
+                Z95 * contact_start.hypot(takeoff).hypot(contact_curvature),
+            )),
+            MetricId::Rsi => contact.map(|contact| {
+                // RSI = g·T²/(8·C) with T = landing − takeoff, C = takeoff − contact start.
+                // A curvature error lengthens flight and contact together: its two parts add.
+                let relative = ((2.0 / flight) * landing)
+                    .hypot((2.0 / flight + 1.0 / contact) * takeoff)
+                    .hypot(contact_start / contact)
+                    .hypot(2.0 * disagreement / flight)
+                    .hypot(2.0 * curvature / flight + contact_curvature / contact);
+                bounds(
+                    metric.value,
+                    RSI_CALIBRATION * Z95 * relative * metric.value,
+                )
+            }),
+            _ => None,
+        }
+        .filter(|ci| ci.low.is_finite() && ci.high.is_finite());
+    }
 }
 
 /// Hip, knee and ankle angles at the lowest point (or the push start) and at takeoff.

@@ -7,11 +7,13 @@
 
 mod angles;
 pub mod catalogue;
+mod edges;
 mod flights;
 mod frames;
 mod jumps;
 mod metrics;
 mod phases;
+pub mod power;
 mod quality;
 mod signals;
 pub mod smooth;
@@ -405,6 +407,22 @@ fn apply_overrides(
         match forced {
             Some((i, mut f, detected)) => {
                 f.detected = Some(detected);
+                // An edge a person placed is good to about a frame (half a frame either way);
+                // one left where it was keeps the fit's own uncertainty.
+                let placed = median_frame_interval(&signals.t) / 12f64.sqrt();
+                let same = |a: f64, b: f64| (a - b).abs() < 1e-9;
+                let auto = &flights[i];
+                f.takeoff_sigma_s = if same(e.takeoff_s, auto.takeoff_s) {
+                    auto.takeoff_sigma_s
+                } else {
+                    placed
+                };
+                f.landing_sigma_s = if same(e.landing_s, auto.landing_s) {
+                    auto.landing_sigma_s
+                } else {
+                    placed
+                };
+                f.curvature_sigma_s = auto.curvature_sigma_s;
                 // The ground lines are the scene's, not the edges': measured beside a moved
                 // edge they could fall on airborne frames.
                 f.ground_y = flights[i].ground_y;
@@ -428,19 +446,10 @@ fn with_usable_times(poses: &[PoseFrame], fps: f64) -> (Cow<'_, [PoseFrame]>, us
     if usable {
         return (Cow::Borrowed(poses), 0);
     }
-    let mut steps: Vec<f64> = poses
-        .windows(2)
-        .map(|w| w[1].time_s - w[0].time_s)
-        .filter(|d| d.is_finite() && *d > 0.0)
-        .collect();
-    let typical = smooth::median(&mut steps);
-    let step = if typical.is_finite() && typical > 0.0 {
-        typical
-    } else if fps.is_finite() && fps > 0.0 {
-        1.0 / fps
-    } else {
-        1.0 / 30.0
-    };
+    let times: Vec<f64> = poses.iter().map(|p| p.time_s).collect();
+    let step = frame_interval(&times)
+        .or_else(|| (fps.is_finite() && fps > 0.0).then(|| 1.0 / fps))
+        .unwrap_or(1.0 / 30.0);
     let mut fixed = poses.to_vec();
     let mut retimed = 0;
     let mut previous = f64::NEG_INFINITY;
@@ -456,6 +465,22 @@ fn with_usable_times(poses: &[PoseFrame], fps: f64) -> (Cow<'_, [PoseFrame]>, us
         previous = pose.time_s;
     }
     (Cow::Owned(fixed), retimed)
+}
+
+/// The typical time between frames: the median of the positive finite steps.
+fn frame_interval(times: &[f64]) -> Option<f64> {
+    let mut steps: Vec<f64> = times
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .collect();
+    let m = smooth::median(&mut steps);
+    m.is_finite().then_some(m)
+}
+
+/// The typical time between frames, 1/30 s when it cannot be told.
+pub(crate) fn median_frame_interval(times: &[f64]) -> f64 {
+    frame_interval(times).unwrap_or(1.0 / 30.0)
 }
 
 /// Robust clip scale: the median of well-fitted flights' scales.

@@ -3,7 +3,7 @@
 
 use crate::pose::{Landmark, PoseFrame, landmark as lm};
 
-use super::smooth::{Smoothed, fill_gaps, reject_outliers, smooth};
+use super::smooth::{Smoothed, fill_gaps, reject_outliers, reject_spikes, smooth};
 
 /// Segment masses (fraction of body mass) and the point along each segment where its centre
 /// of mass lies (fraction from the proximal end), after de Leva (1996), sexes averaged.
@@ -32,6 +32,8 @@ const EAR_MID: usize = 102;
 
 /// Longest run of untracked frames bridged by interpolation.
 pub const MAX_GAP_S: f64 = 0.1;
+/// A toe sample this far (in leg lengths) from both neighbours, the same way, is a spike.
+const TOE_SPIKE_LEGS: f64 = 0.15;
 /// Smoothing half-window for positions.
 pub const SMOOTH_HALF_WINDOW_S: f64 = 0.035;
 
@@ -201,7 +203,9 @@ pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
 
     let mut com_clean = com_y.clone();
     let mut outliers = reject_outliers(&t, &mut com_clean, 0.15, 4.0);
-    outliers += reject_outliers(&t, &mut toe_y, 0.15, 5.0);
+    // The toe leaves the ground for whole flights: only isolated wild samples are outliers
+    // (a windowed median filter would also take a short hop's frames for outliers).
+    outliers += reject_spikes(&mut toe_y, TOE_SPIKE_LEGS * leg_length_px);
     for s in [&mut com_clean, &mut toe_y, &mut heel_y, &mut hip_y] {
         fill_gaps(&t, s, MAX_GAP_S);
     }

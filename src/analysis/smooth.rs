@@ -65,6 +65,39 @@ pub fn reject_outliers(t: &[f64], y: &mut [f64], half_window_s: f64, k: f64) -> 
     rejected
 }
 
+/// Replaces isolated spikes with NaN: samples that jump away from both neighbours in the same
+/// direction by more than `min_jump` (and by more than six robust spreads of the signal's
+/// frame-to-frame steps). Unlike a windowed median filter it keeps real excursions that last
+/// several samples, such as a foot leaving the ground for a hop. Returns how many were
+/// rejected.
+pub fn reject_spikes(y: &mut [f64], min_jump: f64) -> usize {
+    let mut steps: Vec<f64> = y
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .filter(|d| d.is_finite())
+        .collect();
+    let spread = 1.4826 * median(&mut steps);
+    let threshold = if spread.is_finite() {
+        min_jump.max(6.0 * spread)
+    } else {
+        min_jump
+    };
+    let original = y.to_vec();
+    let mut rejected = 0;
+    for k in 1..original.len().saturating_sub(1) {
+        let (before, here, after) = (original[k - 1], original[k], original[k + 1]);
+        if !(before.is_finite() && here.is_finite() && after.is_finite()) {
+            continue;
+        }
+        let (up, down) = (here - before, here - after);
+        if up.signum() == down.signum() && up.abs().min(down.abs()) > threshold {
+            y[k] = f64::NAN;
+            rejected += 1;
+        }
+    }
+    rejected
+}
+
 /// Median of finite values (reorders the slice); NaN when empty.
 pub fn median(values: &mut [f64]) -> f64 {
     if values.is_empty() {
@@ -189,6 +222,36 @@ pub fn solve3(m: [[f64; 3]; 3], r: [f64; 3]) -> Option<[f64; 3]> {
     out.iter().all(|v| v.is_finite()).then_some(out)
 }
 
+/// Standard error of the curvature `a` of [`fit_parabola`] over the same points, given the
+/// fit's RMS residual; `None` with fewer than four points.
+pub fn parabola_curvature_se(t: &[f64], y: &[f64], t0: f64, rms: f64) -> Option<f64> {
+    let xs: Vec<f64> = t
+        .iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(&a, _)| a - t0)
+        .collect();
+    let n = xs.len();
+    if n < 4 || !rms.is_finite() {
+        return None;
+    }
+    let mut s = [0.0f64; 5];
+    for &d in &xs {
+        let mut p = 1.0;
+        for item in &mut s {
+            *item += p;
+            p *= d;
+        }
+    }
+    // The first column of the inverse normal matrix; its first entry scales the variance.
+    let column = solve3(
+        [[s[4], s[3], s[2]], [s[3], s[2], s[1]], [s[2], s[1], s[0]]],
+        [1.0, 0.0, 0.0],
+    )?;
+    let sigma = rms * (n as f64 / (n - 3) as f64).sqrt();
+    (column[0] > 0.0).then(|| sigma * column[0].sqrt())
+}
+
 /// Least-squares parabola `y = a·t² + b·t + c` through the given points (t centred on `t0`
 /// for conditioning). Returns `[a, b, c]` in the centred variable and the RMS residual.
 pub fn fit_parabola(t: &[f64], y: &[f64], t0: f64) -> Option<([f64; 3], f64)> {
@@ -229,6 +292,20 @@ pub fn fit_parabola(t: &[f64], y: &[f64], t0: f64) -> Option<([f64; 3], f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spikes_go_but_a_hop_stays() {
+        // Ground at 100 with ±0.5 of jitter, a three-frame hop up to 70, one wild sample at 40.
+        let mut y: Vec<f64> = (0..40)
+            .map(|k| 100.0 + 0.5 * f64::from(k % 3) - 0.5)
+            .collect();
+        y[10..13].copy_from_slice(&[80.0, 70.0, 82.0]);
+        y[30] = 40.0;
+        let n = reject_spikes(&mut y, 15.0);
+        assert_eq!(n, 1);
+        assert!(y[30].is_nan());
+        assert_eq!(&y[10..13], &[80.0, 70.0, 82.0]);
+    }
 
     #[test]
     fn smoothing_recovers_a_quadratic_and_its_derivatives_on_uneven_samples() {

@@ -15,8 +15,14 @@ use hangtime::pipeline::{
 };
 use hangtime::pose::{Tracker, TrackerOptions};
 use hangtime::report::{self, CsvFormat, VideoOutcome};
+use hangtime::store::{AthleteRef, ClipInput, SessionClip, Store};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::civil::Date;
 
+use super::database::{
+    athlete_or_new, content_hash, describe_save, open_store, parse_body_mass, parse_date,
+    recording_date, today,
+};
 use super::{DialectArg, HeadersArg, KindArg, ModelArg};
 
 /// Options of `hangtime analyze`.
@@ -56,6 +62,21 @@ pub struct AnalyzeArgs {
     /// Videos analysed in parallel, each worker with its own preloaded tracker.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub jobs: u16,
+    /// Store the jumps in the athlete database as trials of `--athlete`.
+    #[arg(long, requires = "athlete")]
+    pub save: bool,
+    /// The athlete the saved jumps belong to (created when no athlete has this name; `#ID`
+    /// names one by id).
+    #[arg(long, value_name = "NAME", requires = "save")]
+    pub athlete: Option<String>,
+    /// Day of the session (YYYY-MM-DD); default: the video's recording date from its
+    /// metadata, else today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "save")]
+    pub session_date: Option<Date>,
+    /// The athlete's body mass that day in kg: adds the Sayers peak power estimate to CMJs
+    /// and SJs (and to the session, with --save).
+    #[arg(long, value_name = "KG", value_parser = parse_body_mass)]
+    pub body_mass: Option<f64>,
 }
 
 /// Runs `hangtime analyze`; the exit code is 0 only when every video was analysed.
@@ -63,6 +84,8 @@ pub struct AnalyzeArgs {
 /// # Errors
 /// Only for failures outside any one video (models, runtime, output files).
 pub fn run(args: &AnalyzeArgs) -> Result<bool> {
+    // The database and the athlete are checked before minutes of analysis, not after.
+    let saving = open_saving(args)?;
     let options = PipelineOptions {
         analysis: AnalysisOptions {
             kind: args.kind.forced(),
@@ -155,13 +178,104 @@ pub fn run(args: &AnalyzeArgs) -> Result<bool> {
         .into_inner()
         .map_err(|_| anyhow::anyhow!("results were lost"))?;
     results.sort_by_key(|(i, _)| *i);
-    let all_ok = results.iter().all(|(_, r)| r.is_ok());
+    finish(args, results, saving, summary_to_stderr)
+}
+
+/// Adds what the body mass gives, writes the reports and saves the jumps; `false` when some
+/// video failed to be analysed or saved.
+fn finish(
+    args: &AnalyzeArgs,
+    mut results: Vec<(usize, Result<VideoAnalysis, PipelineError>)>,
+    mut saving: Option<(Store, AthleteRef, &str)>,
+    summary_to_stderr: bool,
+) -> Result<bool> {
+    add_body_mass_metrics(&mut results, args.body_mass);
+    let mut all_ok = results.iter().all(|(_, r)| r.is_ok());
     let done: Vec<&VideoAnalysis> = results
         .iter()
         .filter_map(|(_, r)| r.as_ref().ok())
         .collect();
     write_outputs(args, &results, &done)?;
+    if let Some((store, athlete, name)) = &mut saving {
+        // Every video is saved, whatever the one before did.
+        for v in &done {
+            all_ok &= save(store, athlete, name, v, args, summary_to_stderr);
+        }
+    }
     Ok(all_ok)
+}
+
+/// The open database and the athlete to save for, when `--save` was given.
+fn open_saving(args: &AnalyzeArgs) -> Result<Option<(Store, AthleteRef, &str)>> {
+    let (Some(name), true) = (&args.athlete, args.save) else {
+        return Ok(None);
+    };
+    let store = open_store()?;
+    let athlete = athlete_or_new(&store, name)?;
+    Ok(Some((store, athlete, name.as_str())))
+}
+
+/// Adds the Sayers peak power estimates to the CMJs and SJs of the analysed videos when a
+/// body mass is given.
+fn add_body_mass_metrics(
+    results: &mut [(usize, Result<VideoAnalysis, PipelineError>)],
+    mass: Option<f64>,
+) {
+    let Some(mass) = mass else { return };
+    for v in results.iter_mut().filter_map(|(_, r)| r.as_mut().ok()) {
+        for j in &mut v.analysis.jumps {
+            let power = hangtime::analysis::power::body_mass_metrics(j.kind, &j.metrics, mass);
+            j.metrics.extend(power);
+        }
+    }
+}
+
+/// Stores one video's jumps for the athlete (one transaction); `false` when it failed.
+fn save(
+    store: &mut Store,
+    athlete: &mut AthleteRef,
+    name: &str,
+    video: &VideoAnalysis,
+    args: &AnalyzeArgs,
+    to_stderr: bool,
+) -> bool {
+    let path = &video.info.path;
+    let file = hangtime::util::file_name(path);
+    let clip = ClipInput::from_analysis(
+        video,
+        content_hash(path),
+        hangtime::video::recorded_at(path),
+    );
+    let date = args
+        .session_date
+        .or_else(|| recording_date(path))
+        .unwrap_or_else(today);
+    let session = SessionClip {
+        date,
+        body_mass_kg: args.body_mass,
+        clip: &clip,
+    };
+    match store.save_for_athlete(athlete, &[session]) {
+        Ok((id, reports)) => {
+            let created = matches!(athlete, AthleteRef::New(_));
+            *athlete = AthleteRef::Existing(id);
+            let line = format!(
+                "{file}: saved for {name}{} (#{id}), session {date}: {}",
+                if created { ", a new athlete," } else { "" },
+                reports.first().map(describe_save).unwrap_or_default()
+            );
+            if to_stderr {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+            true
+        }
+        Err(e) => {
+            eprintln!("error: {file}: the jumps could not be saved: {e}");
+            false
+        }
+    }
 }
 
 fn write_outputs(

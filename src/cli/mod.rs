@@ -1,10 +1,16 @@
 //! The command line: `hangtime analyze VIDEO...` and friends. One file per command; this one
-//! holds the argument types they share and the dispatch.
+//! holds the argument types they share and the dispatch, `database.rs` what the commands that
+//! use the athlete database share.
 
 mod analyze;
+mod athletes;
 mod cache;
+mod database;
+mod db;
 mod doctor;
+mod history;
 mod package_files;
+mod trials;
 mod version;
 
 use std::path::PathBuf;
@@ -16,7 +22,11 @@ use hangtime::pose::ModelVariant;
 use hangtime::report::{CsvDialect, CsvHeaders};
 
 pub use analyze::AnalyzeArgs;
+pub use athletes::AthletesArgs;
 pub use cache::CacheCommand;
+pub use db::DbCommand;
+pub use history::HistoryArgs;
+pub use trials::TrialsCommand;
 
 /// What `--help` says after the options, and the man page in sections of their own.
 pub const HELP_SECTIONS: [(&str, &str); 2] = [
@@ -72,6 +82,16 @@ pub enum Command {
     /// Look after the cache of tracked poses.
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// List, add, change or delete the athletes in the database.
+    Athletes(AthletesArgs),
+    /// An athlete's trials and session summaries, and which changes are real.
+    History(HistoryArgs),
+    /// Leave a trial out of the statistics, or count it again.
+    #[command(subcommand)]
+    Trials(TrialsCommand),
+    /// Back up, check or import into the athlete database.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Check that Hangtime can run here and say what is wrong if not.
     Doctor,
 }
@@ -84,6 +104,10 @@ pub fn run(command: &Command) -> Result<bool> {
     match command {
         Command::Analyze(a) => analyze::run(a),
         Command::Cache(c) => cache::run(c),
+        Command::Athletes(a) => athletes::run(a),
+        Command::History(h) => history::run(h),
+        Command::Trials(t) => trials::run(t),
+        Command::Db(d) => db::run(d),
         Command::Doctor => Ok(doctor::run()),
     }
 }

@@ -1,9 +1,10 @@
-//! Reports: the JSON document, the per-jump CSV, the per-frame series and the overlay video,
-//! all written atomically, and the one-line summary of a jump.
+//! Reports: the JSON document (and reading it back), the per-jump CSV, the per-frame series and
+//! the overlay video, all written atomically, and the one-line summary of a jump.
 
 mod csv_table;
 mod json;
 mod overlay;
+mod read;
 mod series;
 
 use std::fmt::Write as _;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 pub use csv_table::{CsvDialect, CsvFormat, CsvHeaders, jumps_csv, spreadsheet_text};
 pub use json::{VideoOutcome, document, jump_json, video_json};
 pub use overlay::{MAX_LONG_EDGE, export_overlay};
+pub use read::{ReadError, ReadReport, ReportedAnalysis, ReportedJump, ReportedVideo, read_report};
 pub use series::series_csv;
 
 use crate::analysis::Jump;

@@ -22,7 +22,7 @@ pub use preview::{
     PreviewFrame, PreviewLayout, PreviewMode, PreviewOptions, PreviewSource, PreviewStatus,
     preview_size,
 };
-pub use probe::{VideoInfo, probe};
+pub use probe::{VideoInfo, probe, recorded_at};
 
 /// The decoding library's identity for cache keys: another libavcodec may decode the same
 /// file to slightly different pixels.

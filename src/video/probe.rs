@@ -204,6 +204,27 @@ pub(crate) fn probe_with_pts(path: &Path) -> Result<(VideoInfo, Vec<i64>), Video
     Ok((info, pts))
 }
 
+/// When the video was recorded: its `creation_time` tag (the container's, else the video
+/// stream's), if it has a plausible one. Phones write it in UTC; unset clocks write 1970 or
+/// 1904, which count as none.
+pub fn recorded_at(path: &Path) -> Option<jiff::Timestamp> {
+    let input = open_input(path).ok()?;
+    let tag = input
+        .metadata()
+        .get("creation_time")
+        .map(str::to_owned)
+        .or_else(|| {
+            let index = video_stream_index(&input, path).ok()?;
+            let stream = input.stream(index)?;
+            stream.metadata().get("creation_time").map(str::to_owned)
+        })?;
+    let time: jiff::Timestamp = tag.trim().parse().ok()?;
+    (time.as_second() > PLAUSIBLE_RECORDING_S).then_some(time)
+}
+
+/// 1990-01-01 in seconds since 1970: anything earlier is an unset camera clock.
+const PLAUSIBLE_RECORDING_S: i64 = 631_152_000;
+
 /// Sorted presentation timestamps of the displayed frames of stream `index` and the number of
 /// coded frames, read from the packets without decoding (edit-list hidden packets left out).
 pub(crate) fn displayed_pts(input: &mut format::context::Input, index: usize) -> (Vec<i64>, usize) {

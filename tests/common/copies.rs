@@ -92,6 +92,8 @@ impl Copy {
                 "1",
             ],
             // Stored turned a quarter turn anticlockwise, tagged to be shown turned back.
+            // (The rotation tag is added by a second, copying pass: FFmpeg 5.1 drops it when
+            // encoding.)
             Self::Hevc10Rotated => vec![
                 "-vf",
                 "transpose=2",
@@ -107,8 +109,6 @@ impl Copy {
                 "hvc1",
                 "-x265-params",
                 "log-level=error",
-                "-metadata:s:v:0",
-                "rotate=270",
             ],
             Self::LateCut => [vec!["-vf", "trim=start_frame=1,setpts=PTS-STARTPTS"], x264].concat(),
         }
@@ -128,21 +128,35 @@ impl Copy {
             return out;
         }
         let partial = dir.join(format!(".{stem}.{}.part.{}", self.name(), self.extension()));
-        let status = Command::new("ffmpeg")
-            .args(["-v", "error", "-y", "-nostdin", "-i"])
-            .arg(source)
-            .args(["-an", "-fps_mode", "passthrough", "-threads", "2"])
-            .args(self.encoder_args())
-            .arg(&partial)
-            .status()
-            .expect("ffmpeg runs (scripts/setup installs it)");
-        assert!(
-            status.success(),
-            "ffmpeg could not make the {} copy of {}",
-            self.name(),
-            source.display()
-        );
-        std::fs::rename(&partial, &out).expect("the copy is moved into place");
+        let ffmpeg = |input: &Path, args: &[&str], output: &Path| {
+            let status = Command::new("ffmpeg")
+                .args(["-v", "error", "-y", "-nostdin", "-i"])
+                .arg(input)
+                .args(args)
+                .arg(output)
+                .status()
+                .expect("ffmpeg runs (scripts/setup installs it)");
+            assert!(
+                status.success(),
+                "ffmpeg could not make the {} copy of {}",
+                self.name(),
+                source.display()
+            );
+        };
+        let mut encode = vec!["-an", "-fps_mode", "passthrough", "-threads", "2"];
+        encode.extend(self.encoder_args());
+        ffmpeg(source, &encode, &partial);
+        if self == Self::Hevc10Rotated {
+            // Shown turned a quarter turn clockwise, as a phone's portrait clip.
+            ffmpeg(
+                &partial,
+                &["-c", "copy", "-metadata:s:v:0", "rotate=270"],
+                &out,
+            );
+            std::fs::remove_file(&partial).ok();
+        } else {
+            std::fs::rename(&partial, &out).expect("the copy is moved into place");
+        }
         out
     }
 }
