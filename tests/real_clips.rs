@@ -57,6 +57,63 @@ fn labelled_jumps_are_found_within_one_frame() {
     }
 }
 
+/// The hand labels of every hop (see `tests/fixtures/hops_labels.md` for how they were made).
+fn hop_labels() -> Vec<(usize, usize, usize)> {
+    include_str!("fixtures/hops_labels.csv")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<usize> = line
+                .split(',')
+                .take(3)
+                .map(|x| x.parse().expect("a frame number"))
+                .collect();
+            (f[0], f[1], f[2])
+        })
+        .collect()
+}
+
+#[test]
+fn hops_are_found_within_one_frame_none_merged_none_invented() {
+    let Some(path) = common::shared_video("hops_repeated_front_portrait_30fps.mp4") else {
+        return;
+    };
+    let labels = hop_labels();
+    assert_eq!(labels.len(), 29);
+    let mut tracker = common::tracker(ModelVariant::Lite);
+    let v = common::analyze(&path, &mut tracker, &PipelineOptions::default());
+    let found: Vec<(usize, usize)> = v
+        .analysis
+        .jumps
+        .iter()
+        .map(|j| (j.takeoff_frame, j.landing_frame))
+        .collect();
+    eprintln!("found {found:?}");
+    let mut matched = vec![false; found.len()];
+    for (hop, takeoff, landing) in labels {
+        // A merged hop would match two labels; each detection may answer only one.
+        let hit = found
+            .iter()
+            .position(|(t, l)| t.abs_diff(takeoff) <= 1 && l.abs_diff(landing) <= 1);
+        let Some(i) = hit else {
+            panic!("hop {hop} ({takeoff}–{landing}) not found within one frame: {found:?}");
+        };
+        assert!(
+            !matched[i],
+            "hop {hop}: detection {i} already answers another hop"
+        );
+        matched[i] = true;
+        assert_eq!(v.analysis.jumps[i].kind, JumpKind::Hops, "hop {hop}");
+    }
+    let invented: Vec<_> = found
+        .iter()
+        .zip(&matched)
+        .filter(|(_, m)| !**m)
+        .map(|(f, _)| *f)
+        .collect();
+    assert!(invented.is_empty(), "hops without a label: {invented:?}");
+}
+
 #[test]
 fn multi6_clip_yields_six_countermovement_jumps() {
     let Some(path) = common::shared_video("cmj_side_multi6_29fps.mp4") else {

@@ -10,6 +10,7 @@ pub mod catalogue;
 mod edges;
 mod flights;
 mod frames;
+mod ground;
 mod jumps;
 mod metrics;
 mod phases;
@@ -24,8 +25,9 @@ use serde::{Deserialize, Serialize};
 
 pub use angles::{JointAngles, joint_angles};
 pub use catalogue::{EventId, Interval, MetricId};
-pub use flights::{Flight, G, find_flights, toe_clearance};
+pub use flights::{Flight, G, find_flights};
 pub use frames::{clip_end, frame_at_or_after, frame_at_or_before, frames_between, nearest_frame};
+pub use ground::{Clearance, toe_clearance};
 pub use phases::{Phase, PhaseBand, band_at, bands};
 pub use signals::{Signals, build as build_signals, centre_of_mass};
 
