@@ -313,7 +313,17 @@ fn track_video(
     }
     timings.add(stage::TRACKING, Some(stage::ANALYSIS), tracking_time);
     let mut warnings = Vec::new();
-    if report.truncated || report.corrupt_packets > 0 {
+    let read_s = poses.last().map_or(0.0, |p| p.time_s);
+    if info.looks_incomplete() || report.truncated {
+        let declared = info.declared_duration_s.map_or(String::new(), |d| {
+            format!(" it declares {d:.2} s of video, but")
+        });
+        warnings.push(format!(
+            "The file may be incomplete (cut short while copying or uploading?):{declared} only {} frames ({read_s:.2} s) could be read. Frames 0–{} (0.00–{read_s:.2} s) were analysed.",
+            poses.len(),
+            poses.len().saturating_sub(1),
+        ));
+    } else if report.corrupt_packets > 0 {
         warnings.push(format!(
             "The video is damaged: {} of {} frames could be read; the analysis uses those.",
             poses.len(),

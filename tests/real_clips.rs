@@ -7,7 +7,7 @@
 
 mod common;
 
-use hangtime::analysis::{EventId, JumpKind, MetricId};
+use hangtime::analysis::{EventId, JumpKind, MetricId, View};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -172,6 +172,56 @@ fn multi6_clip_yields_six_countermovement_jumps() {
         let rsi = j.metric(MetricId::Rsi).expect("an RSI");
         assert!((0.2..1.5).contains(&rsi), "jump {}: rsi {rsi}", j.index);
     }
+}
+
+#[test]
+fn joint_angles_are_reported_from_the_side_and_left_out_from_the_front() {
+    let (Some(side), Some(front)) = (
+        common::shared_video("cmj_side_multi6_29fps.mp4"),
+        common::shared_video("cmj_front_armswing_platform_portrait_30fps.mp4"),
+    ) else {
+        return;
+    };
+    let mut tracker = common::tracker(ModelVariant::Lite);
+    let options = PipelineOptions::default();
+    let side = common::analyze(&side, &mut tracker, &options);
+    let front = common::analyze(&front, &mut tracker, &options);
+    let sagittal = [
+        MetricId::KneeAngleLowest,
+        MetricId::HipAngleLowest,
+        MetricId::CountermovementDepth,
+    ];
+    assert_eq!(side.analysis.view.map(|v| v.view), Some(View::Side));
+    for j in &side.analysis.jumps {
+        for id in &sagittal[..2] {
+            assert!(
+                j.metric(*id).is_some(),
+                "side view jump {}: {id:?}",
+                j.index
+            );
+        }
+    }
+    assert!(
+        side.analysis
+            .jumps
+            .iter()
+            .any(|j| j.metric(MetricId::CountermovementDepth).is_some())
+    );
+    assert_eq!(front.analysis.view.map(|v| v.view), Some(View::Front));
+    let jump = &front.analysis.jumps[0];
+    for id in sagittal {
+        assert!(jump.metric(id).is_none(), "front view: {id:?} is reported");
+    }
+    assert!(jump.metric(MetricId::JumpHeight).is_some());
+    assert!(
+        front
+            .analysis
+            .warnings
+            .iter()
+            .any(|w| w.contains("need a side view")),
+        "{:?}",
+        front.analysis.warnings
+    );
 }
 
 #[test]

@@ -34,6 +34,8 @@ const MAX_FLIGHT_S: f64 = 0.95;
 const MIN_GRAVITY_RATIO: f64 = 0.3;
 /// See [`MIN_GRAVITY_RATIO`].
 const MAX_GRAVITY_RATIO: f64 = 3.0;
+/// Share of a flight's frames with the athlete tracked below which it is not a flight seen.
+const MIN_FLIGHT_TRACKED: f64 = 0.6;
 /// Mean leg visibility below which a flight is not trusted at all.
 const MIN_FLIGHT_VISIBILITY: f64 = 0.25;
 /// Assumed hip-to-ankle length in metres, only to sanity-check the flight-based scale.
@@ -254,6 +256,19 @@ fn implausible(f: &Flight, s: &Signals) -> Option<String> {
             } else {
                 "not a jump, or the camera moved"
             }
+        ));
+    }
+    let tracked = s
+        .tracked
+        .get(f.first_airborne..=f.last_airborne)
+        .map_or(0.0, |v| {
+            v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64
+        });
+    if tracked < MIN_FLIGHT_TRACKED {
+        return Some(format!(
+            "A possible flight at {:.2} s was ignored: the athlete was lost in {:.0} % of its frames.",
+            f.takeoff_s,
+            100.0 * (1.0 - tracked)
         ));
     }
     let visibility = s

@@ -18,6 +18,7 @@ pub mod power;
 mod quality;
 mod signals;
 pub mod smooth;
+mod view;
 
 use std::borrow::Cow;
 
@@ -30,6 +31,7 @@ pub use frames::{clip_end, frame_at_or_after, frame_at_or_before, frames_between
 pub use ground::{Clearance, toe_clearance};
 pub use phases::{Phase, PhaseBand, band_at, bands};
 pub use signals::{Signals, build as build_signals, centre_of_mass};
+pub use view::{View, ViewJudgement};
 
 use crate::pose::PoseFrame;
 use crate::timing::{Timings, stage};
@@ -213,6 +215,8 @@ pub struct Analysis {
     pub facts: ClipFacts,
     /// The options it was run with.
     pub options: AnalysisOptions,
+    /// How the camera sees the athlete (`None` when too few frames show the trunk).
+    pub view: Option<ViewJudgement>,
 }
 
 /// Analyses tracked poses of one clip, recording stage times under [`stage::ANALYSIS`].
@@ -334,6 +338,9 @@ fn analyze_signals(
             e.detected_takeoff_s
         ));
     }
+    let view = view::judge(poses);
+    let side_view = view.is_some_and(|v| v.view == View::Side);
+    let mut hidden_by_view = false;
     let mut jumps = Vec::new();
     let mut used_flights = Vec::new();
     for (i, cand) in found.jumps.iter().enumerate() {
@@ -342,7 +349,12 @@ fn analyze_signals(
             .px_per_m
             .filter(|_| cand.flight_scale_ok)
             .or(px_per_m);
-        let metrics = metrics::compute(cand, &signals, poses, scale);
+        let mut metrics = metrics::compute(cand, &signals, poses, scale);
+        if !side_view {
+            let before = metrics.len();
+            metrics.retain(|m| !m.id.spec().needs(catalogue::Need::SideView));
+            hidden_by_view |= metrics.len() < before;
+        }
         let quality = quality::assess(cand, &signals, facts, &metrics, scale);
         jumps.push(Jump {
             index: i + 1,
@@ -365,6 +377,9 @@ fn analyze_signals(
         used_flights.push(cand.flight.clone());
     }
     timings.add(stage::METRICS, parent, started.elapsed());
+    if hidden_by_view {
+        warnings.push(view_warning(view));
+    }
     if facts.fps < MIN_FPS {
         warnings.push(format!(
             "The frame rate ({:.1} fps) is too low to time jumps; film at 30 fps or more.",
@@ -383,6 +398,31 @@ fn analyze_signals(
         flights: used_flights,
         facts: *facts,
         options: options.clone(),
+        view,
+    }
+}
+
+/// Why the sagittal-plane numbers are left out.
+fn view_warning(view: Option<ViewJudgement>) -> String {
+    let needing: Vec<&str> = catalogue::METRICS
+        .iter()
+        .filter(|m| m.needs(catalogue::Need::SideView))
+        .map(|m| m.label)
+        .collect();
+    let what = needing.join(", ").to_lowercase();
+    match view {
+        Some(v) => format!(
+            "The athlete is seen from the {} (shoulders and hips {:.0} % as wide as the trunk is long): {what} need a side view and are left out.",
+            if v.view == View::Front {
+                "front or back"
+            } else {
+                "side at an angle"
+            },
+            100.0 * v.width_ratio
+        ),
+        None => format!(
+            "The trunk is not seen well enough to tell whether the camera is at the side: {what} are left out."
+        ),
     }
 }
 
