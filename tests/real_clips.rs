@@ -224,23 +224,41 @@ fn joint_angles_are_reported_from_the_side_and_left_out_from_the_front() {
     );
 }
 
+/// The tilting-camera clip: the camera's motion is seen and taken out, and the jump is the
+/// hand-labelled one. `../shared/videos/SOURCES.md` says the published jump-mat reading
+/// (76.34 cm, 789 ms) may belong to the pan-camera clip instead (it matches that clip's
+/// 76.337 reading), so this clip is held to its labels: takeoff frame 11, landing frame 35,
+/// a 24-frame flight, each edge within a frame. (Hangtime reads 844 ms: both edges lie on
+/// motion-blurred frames; `docs/ACCURACY.md`.)
 #[test]
-fn tiltcam_height_matches_the_published_jump_mat_reading() {
+fn a_tilting_camera_is_followed_and_its_jump_is_the_labelled_one() {
     let Some(path) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else {
         return;
     };
     let mut tracker = common::tracker(ModelVariant::Lite);
     let v = common::analyze(&path, &mut tracker, &PipelineOptions::default());
-    let jump = v.analysis.jumps.iter().max_by(|a, b| {
-        a.metric(MetricId::FlightTime)
-            .unwrap_or(0.0)
-            .total_cmp(&b.metric(MetricId::FlightTime).unwrap_or(0.0))
-    });
-    let h = jump
-        .and_then(|j| j.metric(MetricId::JumpHeight))
-        .expect("a jump with a height");
-    eprintln!("tilt-cam height {:.2} cm (published 76.34 cm)", h * 100.0);
-    assert!((h - 0.7634).abs() <= 0.03, "height {h}");
+    assert!(
+        v.analysis
+            .warnings
+            .iter()
+            .any(|w| w.contains("camera moved")),
+        "{:?}",
+        v.analysis.warnings
+    );
+    assert_eq!(v.analysis.jumps.len(), 1);
+    let jump = &v.analysis.jumps[0];
+    let flight = jump.metric(MetricId::FlightTime).expect("a flight time");
+    let frame_s = 1.0 / v.info.measured_fps;
+    eprintln!(
+        "tilt-cam flight {:.0} ms ({:.1} frames; labels 24), height {:.1} cm",
+        flight * 1000.0,
+        flight / frame_s,
+        jump.metric(MetricId::JumpHeight).unwrap_or(f64::NAN) * 100.0
+    );
+    assert!(jump.takeoff_frame.abs_diff(11) <= 1);
+    assert!(jump.landing_frame.abs_diff(35) <= 1);
+    // Each labelled edge is known to a frame: the flight to two.
+    assert!((flight / frame_s - 24.0).abs() <= 2.0, "flight {flight}");
 }
 
 #[test]

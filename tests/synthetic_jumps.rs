@@ -392,6 +392,7 @@ fn poses_at(script: &Script, times: &[f64], s: &Sampling, rng: &mut Rng) -> Vec<
                 roi: None,
                 landmarks: lms,
                 world: Vec::new(),
+                background_dy: 0.0,
             }
         })
         .collect()

@@ -228,11 +228,40 @@ pub fn analyze(
 ) -> Analysis {
     let parent = Some(stage::ANALYSIS);
     let (poses, retimed) = with_usable_times(poses, facts.fps);
+    let (poses, camera_motion_px) = steadied(poses, f64::from(facts.height));
     let poses = poses.as_ref();
-    let signals = timings.time(stage::SMOOTHING, parent, || {
+    let mut signals = timings.time(stage::SMOOTHING, parent, || {
         build_signals(poses, f64::from(facts.width), f64::from(facts.height))
     });
+    signals.camera_motion_px = camera_motion_px;
     analyze_signals(signals, poses, facts, options, retimed, timings)
+}
+
+/// Background motion, as a share of the frame height, below which the camera counts as still
+/// (its estimate then adds only noise).
+const CAMERA_MOTION_SHARE: f64 = 0.01;
+
+/// The poses in the background's frame of reference when the camera tilted (every landmark
+/// moved against the background's vertical motion), and how far the background moved; the
+/// poses as they are, and 0, for a still camera.
+fn steadied(poses: Cow<'_, [PoseFrame]>, height: f64) -> (Cow<'_, [PoseFrame]>, f64) {
+    let (lo, hi) = poses
+        .iter()
+        .map(|p| f64::from(p.background_dy))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+            (lo.min(y), hi.max(y))
+        });
+    let range = hi - lo;
+    if !(range > CAMERA_MOTION_SHARE * height) {
+        return (poses, 0.0);
+    }
+    let mut steady = poses.into_owned();
+    for pose in &mut steady {
+        for l in &mut pose.landmarks {
+            l.y -= pose.background_dy;
+        }
+    }
+    (Cow::Owned(steady), range)
 }
 
 impl Analysis {

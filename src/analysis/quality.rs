@@ -150,6 +150,12 @@ pub fn clip_warnings(s: &Signals, facts: &ClipFacts, notes: &[String]) -> Vec<St
             s.feet_cut_off
         ));
     }
+    if s.camera_motion_px > 0.0 {
+        w.push(format!(
+            "The camera moved: the background shifted by up to {:.0} px up or down, and positions are measured against it.",
+            s.camera_motion_px
+        ));
+    }
     if s.upside_down {
         w.push("The athlete appears upside down: check the video's orientation.".to_owned());
     }
