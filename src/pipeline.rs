@@ -8,7 +8,7 @@ use crate::analysis::{self, Analysis, AnalysisOptions, ClipFacts};
 use crate::cache::{CacheKey, CachedPoses, PoseCache};
 use crate::pose::{PoseError, PoseFrame, Tracker, TrackerOptions, TrackingState};
 use crate::timing::{Timings, stage};
-use crate::video::{self, DecodeOptions, DecoderThread, VideoError, VideoInfo};
+use crate::video::{self, BackgroundMotion, DecodeOptions, DecoderThread, VideoError, VideoInfo};
 
 /// Frames decoded ahead of the tracker; bounds memory whatever the clip length.
 const DECODE_QUEUE: usize = 3;
@@ -263,7 +263,8 @@ fn track_video(
     started: Instant,
 ) -> Result<(VideoInfo, Vec<PoseFrame>, Vec<String>), PipelineError> {
     let mut state = TrackingState::default();
-    let mut poses = Vec::with_capacity(info.frames);
+    let mut background = BackgroundMotion::new();
+    let mut poses: Vec<PoseFrame> = Vec::with_capacity(info.frames);
     let mut decode_error = None;
     let tracking_started = Instant::now();
     for frame in &decoder.frames {
@@ -279,7 +280,18 @@ fn track_video(
             }
         };
         match tracker.track(&frame, &mut state, timings) {
-            Ok(pose) => poses.push(pose),
+            Ok(mut pose) => {
+                let athlete = if pose.tracked {
+                    Some(&pose)
+                } else {
+                    poses.last()
+                };
+                let points: Vec<(f32, f32)> = athlete
+                    .map(|p| p.landmarks.iter().map(|l| (l.x, l.y)).collect())
+                    .unwrap_or_default();
+                pose.background_dy = background.step(&frame.image(), &points);
+                poses.push(pose);
+            }
             Err(e) => {
                 decoder.finish();
                 return Err(e.into());
@@ -313,7 +325,17 @@ fn track_video(
     }
     timings.add(stage::TRACKING, Some(stage::ANALYSIS), tracking_time);
     let mut warnings = Vec::new();
-    if report.truncated || report.corrupt_packets > 0 {
+    let read_s = poses.last().map_or(0.0, |p| p.time_s);
+    if info.looks_incomplete() || report.truncated {
+        let declared = info.declared_duration_s.map_or(String::new(), |d| {
+            format!(" it declares {d:.2} s of video, but")
+        });
+        warnings.push(format!(
+            "The file may be incomplete (cut short while copying or uploading?):{declared} only {} frames ({read_s:.2} s) could be read. Frames 0–{} (0.00–{read_s:.2} s) were analysed.",
+            poses.len(),
+            poses.len().saturating_sub(1),
+        ));
+    } else if report.corrupt_packets > 0 {
         warnings.push(format!(
             "The video is damaged: {} of {} frames could be read; the analysis uses those.",
             poses.len(),

@@ -7,7 +7,7 @@
 
 mod common;
 
-use hangtime::analysis::{EventId, JumpKind, MetricId};
+use hangtime::analysis::{EventId, JumpKind, MetricId, View};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -55,6 +55,63 @@ fn labelled_jumps_are_found_within_one_frame() {
             assert_eq!(found.kind.name(), kind, "{file} #{jump}");
         }
     }
+}
+
+/// The hand labels of every hop (see `tests/fixtures/hops_labels.md` for how they were made).
+fn hop_labels() -> Vec<(usize, usize, usize)> {
+    include_str!("fixtures/hops_labels.csv")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<usize> = line
+                .split(',')
+                .take(3)
+                .map(|x| x.parse().expect("a frame number"))
+                .collect();
+            (f[0], f[1], f[2])
+        })
+        .collect()
+}
+
+#[test]
+fn hops_are_found_within_one_frame_none_merged_none_invented() {
+    let Some(path) = common::shared_video("hops_repeated_front_portrait_30fps.mp4") else {
+        return;
+    };
+    let labels = hop_labels();
+    assert_eq!(labels.len(), 29);
+    let mut tracker = common::tracker(ModelVariant::Lite);
+    let v = common::analyze(&path, &mut tracker, &PipelineOptions::default());
+    let found: Vec<(usize, usize)> = v
+        .analysis
+        .jumps
+        .iter()
+        .map(|j| (j.takeoff_frame, j.landing_frame))
+        .collect();
+    eprintln!("found {found:?}");
+    let mut matched = vec![false; found.len()];
+    for (hop, takeoff, landing) in labels {
+        // A merged hop would match two labels; each detection may answer only one.
+        let hit = found
+            .iter()
+            .position(|(t, l)| t.abs_diff(takeoff) <= 1 && l.abs_diff(landing) <= 1);
+        let Some(i) = hit else {
+            panic!("hop {hop} ({takeoff}–{landing}) not found within one frame: {found:?}");
+        };
+        assert!(
+            !matched[i],
+            "hop {hop}: detection {i} already answers another hop"
+        );
+        matched[i] = true;
+        assert_eq!(v.analysis.jumps[i].kind, JumpKind::Hops, "hop {hop}");
+    }
+    let invented: Vec<_> = found
+        .iter()
+        .zip(&matched)
+        .filter(|(_, m)| !**m)
+        .map(|(f, _)| *f)
+        .collect();
+    assert!(invented.is_empty(), "hops without a label: {invented:?}");
 }
 
 #[test]
@@ -118,22 +175,90 @@ fn multi6_clip_yields_six_countermovement_jumps() {
 }
 
 #[test]
-fn tiltcam_height_matches_the_published_jump_mat_reading() {
+fn joint_angles_are_reported_from_the_side_and_left_out_from_the_front() {
+    let (Some(side), Some(front)) = (
+        common::shared_video("cmj_side_multi6_29fps.mp4"),
+        common::shared_video("cmj_front_armswing_platform_portrait_30fps.mp4"),
+    ) else {
+        return;
+    };
+    let mut tracker = common::tracker(ModelVariant::Lite);
+    let options = PipelineOptions::default();
+    let side = common::analyze(&side, &mut tracker, &options);
+    let front = common::analyze(&front, &mut tracker, &options);
+    let sagittal = [
+        MetricId::KneeAngleLowest,
+        MetricId::HipAngleLowest,
+        MetricId::CountermovementDepth,
+    ];
+    assert_eq!(side.analysis.view.map(|v| v.view), Some(View::Side));
+    for j in &side.analysis.jumps {
+        for id in &sagittal[..2] {
+            assert!(
+                j.metric(*id).is_some(),
+                "side view jump {}: {id:?}",
+                j.index
+            );
+        }
+    }
+    assert!(
+        side.analysis
+            .jumps
+            .iter()
+            .any(|j| j.metric(MetricId::CountermovementDepth).is_some())
+    );
+    assert_eq!(front.analysis.view.map(|v| v.view), Some(View::Front));
+    let jump = &front.analysis.jumps[0];
+    for id in sagittal {
+        assert!(jump.metric(id).is_none(), "front view: {id:?} is reported");
+    }
+    assert!(jump.metric(MetricId::JumpHeight).is_some());
+    assert!(
+        front
+            .analysis
+            .warnings
+            .iter()
+            .any(|w| w.contains("need a side view")),
+        "{:?}",
+        front.analysis.warnings
+    );
+}
+
+/// The tilting-camera clip: the camera's motion is seen and taken out, and the jump is the
+/// hand-labelled one. `../shared/videos/SOURCES.md` says the published jump-mat reading
+/// (76.34 cm, 789 ms) may belong to the pan-camera clip instead (it matches that clip's
+/// 76.337 reading), so this clip is held to its labels: takeoff frame 11, landing frame 35,
+/// a 24-frame flight, each edge within a frame. (Hangtime reads 844 ms: both edges lie on
+/// motion-blurred frames; `docs/ACCURACY.md`.)
+#[test]
+fn a_tilting_camera_is_followed_and_its_jump_is_the_labelled_one() {
     let Some(path) = common::shared_video("cmj_jumpmat_frontoblique_tiltcam_30fps.mp4") else {
         return;
     };
     let mut tracker = common::tracker(ModelVariant::Lite);
     let v = common::analyze(&path, &mut tracker, &PipelineOptions::default());
-    let jump = v.analysis.jumps.iter().max_by(|a, b| {
-        a.metric(MetricId::FlightTime)
-            .unwrap_or(0.0)
-            .total_cmp(&b.metric(MetricId::FlightTime).unwrap_or(0.0))
-    });
-    let h = jump
-        .and_then(|j| j.metric(MetricId::JumpHeight))
-        .expect("a jump with a height");
-    eprintln!("tilt-cam height {:.2} cm (published 76.34 cm)", h * 100.0);
-    assert!((h - 0.7634).abs() <= 0.03, "height {h}");
+    assert!(
+        v.analysis
+            .warnings
+            .iter()
+            .any(|w| w.contains("camera moved")),
+        "{:?}",
+        v.analysis.warnings
+    );
+    assert_eq!(v.analysis.jumps.len(), 1);
+    let jump = &v.analysis.jumps[0];
+    let flight = jump.metric(MetricId::FlightTime).expect("a flight time");
+    let frame_s = 1.0 / v.info.measured_fps;
+    eprintln!(
+        "tilt-cam flight {:.0} ms ({:.1} frames; labels 24), height {:.1} cm",
+        flight * 1000.0,
+        flight / frame_s,
+        jump.metric(MetricId::JumpHeight).unwrap_or(f64::NAN) * 100.0
+    );
+    assert!(jump.takeoff_frame.abs_diff(11) <= 1);
+    assert!(jump.landing_frame.abs_diff(35) <= 1);
+    // Each labelled edge is known to a frame: the flight to two.
+    assert!((flight / frame_s - 24.0).abs() <= 2.0, "flight {flight}");
 }
 
 #[test]

@@ -7,20 +7,17 @@
 
 use super::edges::{self, Edge, EdgeFit, Parabola};
 use super::frames::{frame_at_or_after, frames_between};
+use super::ground::toe_clearance;
 use super::signals::Signals;
-use super::smooth::{fit_parabola, median, parabola_curvature_se, smooth};
+use super::smooth::{fit_parabola, median, parabola_curvature_se};
 
 /// Standard gravity.
 pub const G: f64 = 9.81;
 /// Shortest flight considered a jump or hop.
-const MIN_FLIGHT_S: f64 = 0.08;
+pub const MIN_FLIGHT_S: f64 = 0.08;
 /// Toe clearance (fraction of leg length) above which a foot is off the ground: the toe
 /// landmark rises a little while the foot rolls onto its ball during push-off.
 const CONTACT_CLEARANCE: f64 = 0.08;
-/// Window of the rolling ground estimate (longer than any flight).
-const GROUND_HALF_WINDOW_S: f64 = 1.0;
-/// Quantile of toe height taken as the ground (y grows downwards: a high quantile is low).
-const GROUND_QUANTILE: f64 = 0.75;
 /// Toe height (fraction of leg length) within which a raw toe sample counts as on the
 /// ground when measuring the ground line beside a flight.
 const EDGE_TOLERANCE: f64 = 0.02;
@@ -32,6 +29,9 @@ const EDGE_FLIGHT_S: f64 = 0.13;
 /// A flight's own curvature within this fraction of the clip's typical one is taken to be
 /// the same gravity at the same distance, and the clip's (steadier) value is used.
 const SAME_CURVATURE: f64 = 0.2;
+/// A core of more frames than this is long enough for the flight's own parabola; a shorter
+/// one (a hop) is fitted together with the frames between it and the contacts beside it.
+const LONG_CORE_FRAMES: usize = 9;
 /// Assumed hip-to-ankle length in metres, only to judge whether a curvature is gravity's.
 const NOMINAL_LEG_M: f64 = 0.85;
 
@@ -80,105 +80,61 @@ impl Flight {
     }
 }
 
-/// Toe clearance above the ground, in pixels (positive is up), against the ground seen in the
-/// preceding and in the following [`GROUND_HALF_WINDOW_S`].
-///
-/// The athlete often lands somewhere else in the picture than they took off (oblique views,
-/// drift, a camera that tilts to follow the jump), so takeoff is judged against the ground
-/// before it and landing against the ground after it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Clearance {
-    /// Clearance over the lowest toe position of the preceding window.
-    pub past: Vec<f64>,
-    /// Clearance over the lowest toe position of the following window.
-    pub future: Vec<f64>,
-}
-
-impl Clearance {
-    /// The smaller of the two clearances: positive only when clear of both grounds.
-    pub fn both(&self, i: usize) -> f64 {
-        let (p, f) = (self.past[i], self.future[i]);
-        if p.is_nan() {
-            f
-        } else if f.is_nan() {
-            p
-        } else {
-            p.min(f)
-        }
-    }
-}
-
-/// Computes [`Clearance`] for every frame.
-pub fn toe_clearance(signals: &Signals) -> Clearance {
-    let toe = smooth(&signals.t, &signals.toe_y, 0.02, 2).value;
-    let n = toe.len();
-    // A high quantile rather than the maximum: one wild toe sample must not move the ground.
-    let mut scratch = Vec::new();
-    let mut window_max = |lo: usize, hi: usize| {
-        scratch.clear();
-        scratch.extend(toe[lo..hi].iter().copied().filter(|v| v.is_finite()));
-        if scratch.is_empty() {
-            return f64::NAN;
-        }
-        let k = ((scratch.len() - 1) as f64 * GROUND_QUANTILE).round() as usize;
-        let (_, v, _) = scratch.select_nth_unstable_by(k, f64::total_cmp);
-        *v
-    };
-    let mut out = Clearance {
-        past: vec![f64::NAN; n],
-        future: vec![f64::NAN; n],
-    };
-    let (mut lo, mut hi) = (0usize, 0usize);
-    for (i, &t) in signals.t.iter().enumerate().take(n) {
-        while lo < i && signals.t[lo] < t - GROUND_HALF_WINDOW_S {
-            lo += 1;
-        }
-        while hi < n && signals.t[hi] <= t + GROUND_HALF_WINDOW_S {
-            hi += 1;
-        }
-        out.past[i] = window_max(lo, i + 1) - toe[i];
-        out.future[i] = window_max(i, hi.max(i + 1)) - toe[i];
-    }
-    out
-}
-
 /// Finds every flight in the clip.
 pub fn find_flights(signals: &Signals) -> Vec<Flight> {
     let runs = airborne_runs(signals);
     // Curvature of each run's centre of mass, and the clip's typical one: flights filmed from
     // the same place share it (it is g in pixels), and a median over them is steadier than
     // any one fit.
+    // A long enough core is all flight; a short one (a low hop) needs the frames beside it.
     let own: Vec<Option<(f64, f64)>> = runs
         .iter()
-        .map(|r| free_parabola(signals, r.fit).map(|(p, se)| (p.a, se)))
+        .map(|r| {
+            let span = if r.last - r.first >= LONG_CORE_FRAMES {
+                (r.first, r.last)
+            } else {
+                r.fit
+            };
+            free_parabola(signals, span).map(|(p, se)| (p.a, se))
+        })
         .collect();
-    let mut plausible: Vec<f64> = runs
+    let (mut plausible, mut plausible_se): (Vec<f64>, Vec<f64>) = runs
         .iter()
         .zip(&own)
         .filter(|(r, _)| r.last - r.first >= 5)
-        .filter_map(|(_, a)| a.map(|a| a.0))
-        .filter(|a| gravity_ratio(*a, signals).is_some_and(|r| (0.6..=1.6).contains(&r)))
-        .collect();
+        .filter_map(|(_, a)| *a)
+        .filter(|(a, _)| gravity_ratio(*a, signals).is_some_and(|r| (0.6..=1.6).contains(&r)))
+        .unzip();
     let typical = median(&mut plausible);
-    // The typical curvature's standard error from the spread of the flights' own.
+    // The typical curvature's standard error from the spread of the flights' own, and never
+    // below what their own fits allow: three flights can agree by chance, and an error in the
+    // shared curvature moves every flight of the clip the same way.
     let typical_se = if plausible.len() >= 3 {
+        let count = (plausible.len() as f64).sqrt();
         let mut spread: Vec<f64> = plausible.iter().map(|a| (a - typical).abs()).collect();
-        1.4826 * median(&mut spread) / (plausible.len() as f64).sqrt()
+        (1.4826 * median(&mut spread) / count).max(median(&mut plausible_se) / count)
     } else {
         f64::NAN
     };
     let mut flights = Vec::new();
     for (i, (run, own)) in runs.iter().zip(&own).enumerate() {
         let curvature = match (*own, typical.is_finite()) {
-            (Some((a, se)), true) if (a / typical - 1.0).abs() <= SAME_CURVATURE => Some((
-                typical,
-                if typical_se.is_finite() {
-                    typical_se
-                } else {
-                    se
-                },
-            )),
-            (a, _) => a,
+            (Some((a, se)), true) if (a / typical - 1.0).abs() <= SAME_CURVATURE => {
+                Some(Curvature {
+                    a: typical,
+                    se: if typical_se.is_finite() {
+                        typical_se
+                    } else {
+                        se
+                    },
+                    shared: true,
+                })
+            }
+            (a, _) => a.map(|(a, se)| Curvature {
+                a,
+                se,
+                shared: false,
+            }),
         };
         let previous = i.checked_sub(1).map(|p| runs[p].last);
         let next = runs.get(i + 1).map(|r| r.first);
@@ -233,23 +189,48 @@ fn airborne_runs(signals: &Signals) -> Vec<Run> {
             continue;
         }
         if signals.t[i] - signals.t[first - 1] >= MIN_FLIGHT_S {
-            // The frames clear of the ground by half the threshold carry the flight too: a low
-            // hop's core can be a frame or two around its apex, too few for a parabola.
-            let (mut fit_first, mut fit_last) = (first, last);
-            while fit_first > 1 && clearance.past[fit_first - 1] > 0.5 * threshold {
-                fit_first -= 1;
-            }
-            while fit_last + 2 < n && clearance.future[fit_last + 1] > 0.5 * threshold {
-                fit_last += 1;
-            }
+            // The parabola's first fit takes every frame between the contacts on either side:
+            // a low hop's core can be a frame or two around its apex, too few for a parabola.
+            // (The flight is refitted between its edges once they are known.) Without both
+            // contacts, the frames clear of the ground by half the threshold.
+            let (before, after) = clearance.contacts_around(first);
+            let contacts = (
+                before.filter(|b| b.last < first).map(|b| b.first),
+                after.filter(|a| a.first > last).map(|a| a.last),
+            );
+            let (fit_first, fit_last) = match (before, after) {
+                (Some(b), Some(a)) if b.last < first && a.first > last => (b.last + 1, a.first - 1),
+                _ => {
+                    let (mut fit_first, mut fit_last) = (first, last);
+                    while fit_first > 1 && clearance.past[fit_first - 1] > 0.5 * threshold {
+                        fit_first -= 1;
+                    }
+                    while fit_last + 2 < n && clearance.future[fit_last + 1] > 0.5 * threshold {
+                        fit_last += 1;
+                    }
+                    (fit_first, fit_last)
+                }
+            };
             runs.push(Run {
                 first,
                 last,
                 fit: (fit_first, fit_last),
+                contacts,
             });
         }
     }
     runs
+}
+
+/// The curvature a flight's parabola is given.
+#[derive(Debug, Clone, Copy)]
+struct Curvature {
+    /// Half the image-space acceleration (px/s²).
+    a: f64,
+    /// Its standard error.
+    se: f64,
+    /// Whether it is the clip's typical curvature rather than the flight's own.
+    shared: bool,
 }
 
 /// The core of a flight found in the toe track.
@@ -261,6 +242,9 @@ struct Run {
     last: usize,
     /// The frames the flight parabola is fitted to (the run, widened for low flights).
     fit: (usize, usize),
+    /// The first frame of the still contact before the run and the last of the one after,
+    /// when the ground model found them: every frame of a contact is on the ground.
+    contacts: (Option<usize>, Option<usize>),
 }
 
 /// The frames a flight parabola is fitted to: edge frames carry motion blur and posture
@@ -327,7 +311,7 @@ fn gravity_ratio(a: f64, s: &Signals) -> Option<f64> {
 fn time_flight(
     s: &Signals,
     run: &Run,
-    curvature: Option<(f64, f64)>,
+    curvature: Option<Curvature>,
     previous_last: Option<usize>,
     next_first: Option<usize>,
 ) -> Option<Flight> {
@@ -336,16 +320,34 @@ fn time_flight(
     if first == 0 || last + 1 >= t.len() || last < first {
         return None;
     }
-    let edges_with = |a: f64| {
-        let p = parabola_with_curvature(s, run.fit, a)?;
+    let edges_with = |a: f64, span: (usize, usize)| {
+        let p = parabola_with_curvature(s, span, a)?;
         fit_edges(s, run, &p, previous_last, next_first)
     };
-    let fitted = curvature.and_then(|(a, _)| edges_with(a));
-    // The flight time moved by a curvature one standard error higher.
-    let curvature_sigma_s = curvature
+    let first_pass = curvature.and_then(|c| edges_with(c.a, run.fit));
+    // Second pass: the parabola refitted on the frames between the first pass's edges, which
+    // leaves out the push-off and landing frames the first fit may have taken (a flight's
+    // own curvature is refitted there too).
+    let refined = curvature.zip(first_pass).and_then(|(c, (to, ld))| {
+        let frames = frames_between(t, to.time_s, ld.time_s);
+        let span = (frames.len() >= 10).then(|| (frames.start, frames.end - 1))?;
+        let a = if c.shared || frames.len() < 6 {
+            c.a
+        } else {
+            free_parabola(s, span).map_or(c.a, |(p, _)| p.a)
+        };
+        Some((a, c.se, span))
+    });
+    let fitted = refined
+        .and_then(|(a, _, span)| edges_with(a, span))
+        .or(first_pass);
+    // The flight time moved by a curvature one standard error higher (on the span the edges
+    // came from: a short hop keeps its first pass).
+    let basis = refined.or_else(|| curvature.map(|c| (c.a, c.se, run.fit)));
+    let curvature_sigma_s = basis
         .zip(fitted)
-        .and_then(|((a, se), (to, ld))| {
-            let (to2, ld2) = edges_with(a + se).filter(|_| se.is_finite() && se > 0.0)?;
+        .and_then(|((a, se, span), (to, ld))| {
+            let (to2, ld2) = edges_with(a + se, span).filter(|_| se.is_finite() && se > 0.0)?;
             Some(((ld2.time_s - to2.time_s) - (ld.time_s - to.time_s)).abs())
         })
         .unwrap_or(f64::NAN);
@@ -388,8 +390,20 @@ fn fit_edges(
     let landing_from = (t[last] - EDGE_FLIGHT_S).max(apex);
     // Between two flights, only the middle of the contact is surely on the ground: the frames
     // next to the other flight may be in the air with the toes still low.
+    // A still contact found by the ground model is on the ground throughout, which matters
+    // for a contact of three frames (100 ms at 30 fps).
     let start = previous_last.map_or(0, |k| usize::midpoint(k, first) + 1);
+    let start = run
+        .contacts
+        .0
+        .filter(|&c| c < start)
+        .map_or(start, |c| c.max(previous_last.map_or(0, |k| k + 1)));
     let end = next_first.map_or(t.len(), |k| usize::midpoint(last, k) + 1);
+    let end = run
+        .contacts
+        .1
+        .filter(|&c| c + 1 > end)
+        .map_or(end, |c| (c + 1).min(next_first.unwrap_or(t.len())));
     let from = |time: f64| frame_at_or_after(t, time).max(start);
     let to = |time: f64| (frame_at_or_after(t, time) + 1).min(end);
     let takeoff = edges::fit(

@@ -1,12 +1,18 @@
 //! Segmentation: which flights are jumps, of which kind, and their phase events.
 
 use super::catalogue::EventId;
-use super::flights::Flight;
+use super::flights::{Flight, MIN_FLIGHT_S};
 use super::frames::frame_at_or_after as index_at;
 use super::signals::Signals;
 use super::{JumpKind, joint_angles};
 use crate::pose::PoseFrame;
 
+/// Hops needed before a series has a rhythm to compare each hop with.
+const MIN_RHYTHM_HOPS: usize = 4;
+/// A hop's flight below this share of its series' median flight is off the rhythm.
+const OFF_RHYTHM_SHORT: f64 = 0.6;
+/// A hop's flight above this multiple of its series' median flight is off the rhythm.
+const OFF_RHYTHM_LONG: f64 = 1.6;
 /// Contact shorter than this between two flights makes them a rebound series.
 const REACTIVE_CONTACT_S: f64 = 0.5;
 /// A flight that lands this much (fraction of leg length) below where it left is a drop.
@@ -28,6 +34,8 @@ const MAX_FLIGHT_S: f64 = 0.95;
 const MIN_GRAVITY_RATIO: f64 = 0.3;
 /// See [`MIN_GRAVITY_RATIO`].
 const MAX_GRAVITY_RATIO: f64 = 3.0;
+/// Share of a flight's frames with the athlete tracked below which it is not a flight seen.
+const MIN_FLIGHT_TRACKED: f64 = 0.6;
 /// Mean leg visibility below which a flight is not trusted at all.
 const MIN_FLIGHT_VISIBILITY: f64 = 0.25;
 /// Assumed hip-to-ankle length in metres, only to sanity-check the flight-based scale.
@@ -52,6 +60,8 @@ pub struct Candidate {
     pub contact_start_curvature_s: f64,
     /// Whether the flight's own parabola scale is trustworthy.
     pub flight_scale_ok: bool,
+    /// Why this flight may not be what its kind says (e.g. a hop off its series' rhythm).
+    pub doubt: Option<String>,
 }
 
 impl Candidate {
@@ -161,6 +171,7 @@ pub fn segment(
         found.jumps.push(cand);
         i += 1;
     }
+    flag_off_rhythm_hops(&mut found.jumps);
     // The uncertainty of each contact's start is that of the landing it starts with.
     for c in &mut found.jumps {
         if let Some((start, _)) = c.contact_s.or_else(|| contact_time(c)) {
@@ -179,9 +190,52 @@ pub fn segment(
     found
 }
 
+/// Hops in a series keep a rhythm; a flight far shorter or longer than the series' median is
+/// more likely a stutter step, a stumble or two hops seen as one than a hop like the others.
+fn flag_off_rhythm_hops(jumps: &mut [Candidate]) {
+    let mut start = 0;
+    while start < jumps.len() {
+        // A series is a hop and the hops that rebound from it (each starts with a contact).
+        let end = start
+            + jumps[start..]
+                .iter()
+                .enumerate()
+                .take_while(|(i, c)| c.kind == JumpKind::Hops && (*i == 0 || c.contact_s.is_some()))
+                .count();
+        if end - start >= MIN_RHYTHM_HOPS {
+            let mut flights: Vec<f64> = jumps[start..end]
+                .iter()
+                .map(|c| c.flight.duration_s())
+                .collect();
+            flights.sort_by(f64::total_cmp);
+            let median = flights[flights.len() / 2];
+            for c in &mut jumps[start..end] {
+                let ratio = c.flight.duration_s() / median;
+                if !(OFF_RHYTHM_SHORT..=OFF_RHYTHM_LONG).contains(&ratio) {
+                    c.doubt = Some(format!(
+                        "This hop's flight ({:.0} ms) is far off the series' rhythm (median {:.0} ms): it may be a stutter step or a stumble rather than a hop.",
+                        1000.0 * c.flight.duration_s(),
+                        1000.0 * median
+                    ));
+                }
+            }
+        }
+        start = end.max(start + 1);
+    }
+}
+
 /// Why a flight cannot be a human jump filmed in real time, if it cannot.
 fn implausible(f: &Flight, s: &Signals) -> Option<String> {
     let duration = f.duration_s();
+    // Shorter than two frame intervals (or than any hop) is a toe flicker, not a flight.
+    let frame_s = super::median_frame_interval(&s.t);
+    if duration < MIN_FLIGHT_S.max(2.0 * frame_s) {
+        return Some(format!(
+            "A {:.0} ms lift of the feet at {:.2} s is too short to be a jump or a hop.",
+            1000.0 * duration,
+            f.takeoff_s
+        ));
+    }
     if duration > MAX_FLIGHT_S {
         return Some(format!(
             "A {duration:.1} s flight at {:.2} s is not humanly possible: the clip is probably slow motion or has a wrong time base.",
@@ -202,6 +256,19 @@ fn implausible(f: &Flight, s: &Signals) -> Option<String> {
             } else {
                 "not a jump, or the camera moved"
             }
+        ));
+    }
+    let tracked = s
+        .tracked
+        .get(f.first_airborne..=f.last_airborne)
+        .map_or(0.0, |v| {
+            v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64
+        });
+    if tracked < MIN_FLIGHT_TRACKED {
+        return Some(format!(
+            "A possible flight at {:.2} s was ignored: the athlete was lost in {:.0} % of its frames.",
+            f.takeoff_s,
+            100.0 * (1.0 - tracked)
         ));
     }
     let visibility = s
@@ -422,6 +489,7 @@ fn countermovement(
         flight_scale_ok: scale_ok,
         contact_start_sigma_s: f64::NAN,
         contact_start_curvature_s: f64::NAN,
+        doubt: None,
     }
 }
 
@@ -453,6 +521,7 @@ fn squat_jump(s: &Signals, f: &Flight, prev_landing: Option<f64>, scale_ok: bool
         flight_scale_ok: scale_ok,
         contact_start_sigma_s: f64::NAN,
         contact_start_curvature_s: f64::NAN,
+        doubt: None,
     }
 }
 
@@ -471,6 +540,7 @@ fn hop(f: &Flight, contact_start: Option<f64>, scale_ok: bool) -> Candidate {
         flight_scale_ok: scale_ok,
         contact_start_sigma_s: f64::NAN,
         contact_start_curvature_s: f64::NAN,
+        doubt: None,
     }
 }
 
@@ -498,5 +568,6 @@ fn drop_jump(s: &Signals, drop: &Flight, jump: &Flight, scale_ok: bool) -> Candi
         flight_scale_ok: scale_ok,
         contact_start_sigma_s: f64::NAN,
         contact_start_curvature_s: f64::NAN,
+        doubt: None,
     }
 }

@@ -115,11 +115,14 @@ const Z95: f64 = 1.96;
 /// What an edge's fit cannot see (the toe's posture change, blur) as a share of the frame
 /// interval, added to the fit's own standard error.
 const EDGE_MODEL_FRAMES: f64 = 0.0;
-/// RSI combines four edge times; on 400 synthetic hop contacts its propagated interval
-/// covered 89.8 % of the truths, so it is widened by this factor (`tests/synthetic_jumps.rs`).
-const RSI_CALIBRATION: f64 = 1.1;
 /// Share of the two height methods' disagreement taken as one standard deviation of height.
 const METHOD_DISAGREEMENT_SHARE: f64 = 0.1;
+/// Share of the curvature-moved flight time counted in the flight-time σ: part of that
+/// movement is already in the edges' own profile σ (calibrated on 1 000 synthetic jumps).
+const FLIGHT_CURVATURE_SHARE: f64 = 0.85;
+/// Share of the two curvature movements beside a contact counted in its σ (calibrated the
+/// same way: the contact's edges are fitted with the same parabolas).
+const CONTACT_CURVATURE_SHARE: f64 = 0.85;
 
 /// An edge's standard error: its fit's, and what the fit cannot see.
 fn edge_sigma(fit_sigma: f64, frame_s: f64) -> f64 {
@@ -147,11 +150,14 @@ fn add_intervals(m: &mut [Metric], c: &Candidate, s: &Signals) {
         METHOD_DISAGREEMENT_SHARE * d.abs() / (G * flight / 4.0).max(1e-9)
     });
     let known = |v: f64| if v.is_finite() { v } else { 0.0 };
-    let curvature = known(f.curvature_sigma_s);
+    let curvature = FLIGHT_CURVATURE_SHARE * known(f.curvature_sigma_s);
     let flight_sigma = takeoff.hypot(landing).hypot(disagreement).hypot(curvature);
     // A curvature error moves the edges of a flight in opposite directions, the landing before
     // a contact and the takeoff after it both lengthening (or shortening) it.
-    let contact_curvature = 0.75 * (curvature + known(c.contact_start_curvature_s));
+    // A curvature error moves the edges of a flight in opposite directions, the landing before
+    // a contact and the takeoff after it both lengthening (or shortening) it.
+    let contact_curvature =
+        CONTACT_CURVATURE_SHARE * curvature.hypot(known(c.contact_start_curvature_s));
     let contact = value(m, MetricId::GroundContactTime);
     let bounds = |centre: f64, half: f64| Interval {
         low: centre - half,
@@ -176,16 +182,13 @@ fn add_intervals(m: &mut [Metric], c: &Candidate, s: &Signals) {
             )),
             MetricId::Rsi => contact.map(|contact| {
                 // RSI = g·T²/(8·C) with T = landing − takeoff, C = takeoff − contact start.
-                // A curvature error lengthens flight and contact together: its two parts add.
+                // A steeper parabola shortens the flight and lengthens the contact: both lower
+                // RSI, so the two curvature parts add.
                 let relative = ((2.0 / flight) * landing)
                     .hypot((2.0 / flight + 1.0 / contact) * takeoff)
                     .hypot(contact_start / contact)
-                    .hypot(2.0 * disagreement / flight)
                     .hypot(2.0 * curvature / flight + contact_curvature / contact);
-                bounds(
-                    metric.value,
-                    RSI_CALIBRATION * Z95 * relative * metric.value,
-                )
+                bounds(metric.value, Z95 * relative * metric.value)
             }),
             _ => None,
         }

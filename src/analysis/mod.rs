@@ -10,6 +10,7 @@ pub mod catalogue;
 mod edges;
 mod flights;
 mod frames;
+mod ground;
 mod jumps;
 mod metrics;
 mod phases;
@@ -17,6 +18,7 @@ pub mod power;
 mod quality;
 mod signals;
 pub mod smooth;
+mod view;
 
 use std::borrow::Cow;
 
@@ -24,10 +26,12 @@ use serde::{Deserialize, Serialize};
 
 pub use angles::{JointAngles, joint_angles};
 pub use catalogue::{EventId, Interval, MetricId};
-pub use flights::{Flight, G, find_flights, toe_clearance};
+pub use flights::{Flight, G, find_flights};
 pub use frames::{clip_end, frame_at_or_after, frame_at_or_before, frames_between, nearest_frame};
+pub use ground::{Clearance, toe_clearance};
 pub use phases::{Phase, PhaseBand, band_at, bands};
 pub use signals::{Signals, build as build_signals, centre_of_mass};
+pub use view::{View, ViewJudgement};
 
 use crate::pose::PoseFrame;
 use crate::timing::{Timings, stage};
@@ -211,6 +215,8 @@ pub struct Analysis {
     pub facts: ClipFacts,
     /// The options it was run with.
     pub options: AnalysisOptions,
+    /// How the camera sees the athlete (`None` when too few frames show the trunk).
+    pub view: Option<ViewJudgement>,
 }
 
 /// Analyses tracked poses of one clip, recording stage times under [`stage::ANALYSIS`].
@@ -222,11 +228,40 @@ pub fn analyze(
 ) -> Analysis {
     let parent = Some(stage::ANALYSIS);
     let (poses, retimed) = with_usable_times(poses, facts.fps);
+    let (poses, camera_motion_px) = steadied(poses, f64::from(facts.height));
     let poses = poses.as_ref();
-    let signals = timings.time(stage::SMOOTHING, parent, || {
+    let mut signals = timings.time(stage::SMOOTHING, parent, || {
         build_signals(poses, f64::from(facts.width), f64::from(facts.height))
     });
+    signals.camera_motion_px = camera_motion_px;
     analyze_signals(signals, poses, facts, options, retimed, timings)
+}
+
+/// Background motion, as a share of the frame height, below which the camera counts as still
+/// (its estimate then adds only noise).
+const CAMERA_MOTION_SHARE: f64 = 0.01;
+
+/// The poses in the background's frame of reference when the camera tilted (every landmark
+/// moved against the background's vertical motion), and how far the background moved; the
+/// poses as they are, and 0, for a still camera.
+fn steadied(poses: Cow<'_, [PoseFrame]>, height: f64) -> (Cow<'_, [PoseFrame]>, f64) {
+    let (lo, hi) = poses
+        .iter()
+        .map(|p| f64::from(p.background_dy))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+            (lo.min(y), hi.max(y))
+        });
+    let range = hi - lo;
+    if !(range > CAMERA_MOTION_SHARE * height) {
+        return (poses, 0.0);
+    }
+    let mut steady = poses.into_owned();
+    for pose in &mut steady {
+        for l in &mut pose.landmarks {
+            l.y -= pose.background_dy;
+        }
+    }
+    (Cow::Owned(steady), range)
 }
 
 impl Analysis {
@@ -332,6 +367,9 @@ fn analyze_signals(
             e.detected_takeoff_s
         ));
     }
+    let view = view::judge(poses);
+    let side_view = view.is_some_and(|v| v.view == View::Side);
+    let mut hidden_by_view = false;
     let mut jumps = Vec::new();
     let mut used_flights = Vec::new();
     for (i, cand) in found.jumps.iter().enumerate() {
@@ -340,7 +378,12 @@ fn analyze_signals(
             .px_per_m
             .filter(|_| cand.flight_scale_ok)
             .or(px_per_m);
-        let metrics = metrics::compute(cand, &signals, poses, scale);
+        let mut metrics = metrics::compute(cand, &signals, poses, scale);
+        if !side_view {
+            let before = metrics.len();
+            metrics.retain(|m| !m.id.spec().needs(catalogue::Need::SideView));
+            hidden_by_view |= metrics.len() < before;
+        }
         let quality = quality::assess(cand, &signals, facts, &metrics, scale);
         jumps.push(Jump {
             index: i + 1,
@@ -363,6 +406,9 @@ fn analyze_signals(
         used_flights.push(cand.flight.clone());
     }
     timings.add(stage::METRICS, parent, started.elapsed());
+    if hidden_by_view {
+        warnings.push(view_warning(view));
+    }
     if facts.fps < MIN_FPS {
         warnings.push(format!(
             "The frame rate ({:.1} fps) is too low to time jumps; film at 30 fps or more.",
@@ -381,6 +427,31 @@ fn analyze_signals(
         flights: used_flights,
         facts: *facts,
         options: options.clone(),
+        view,
+    }
+}
+
+/// Why the sagittal-plane numbers are left out.
+fn view_warning(view: Option<ViewJudgement>) -> String {
+    let needing: Vec<&str> = catalogue::METRICS
+        .iter()
+        .filter(|m| m.needs(catalogue::Need::SideView))
+        .map(|m| m.label)
+        .collect();
+    let what = needing.join(", ").to_lowercase();
+    match view {
+        Some(v) => format!(
+            "The athlete is seen from the {} (shoulders and hips {:.0} % as wide as the trunk is long): {what} need a side view and are left out.",
+            if v.view == View::Front {
+                "front or back"
+            } else {
+                "side at an angle"
+            },
+            100.0 * v.width_ratio
+        ),
+        None => format!(
+            "The trunk is not seen well enough to tell whether the camera is at the side: {what} are left out."
+        ),
     }
 }
 

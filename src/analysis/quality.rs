@@ -29,7 +29,7 @@ pub fn assess(
     metrics: &[Metric],
     px_per_m: Option<f64>,
 ) -> super::Quality {
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = c.doubt.iter().cloned().collect();
     let f = &c.flight;
     let start_t = c.events.first().map_or(f.takeoff_s - 1.0, |e| e.1);
     let a = frame_at_or_after(&s.t, start_t - 0.2);
@@ -118,7 +118,11 @@ pub fn assess(
     }
     let score =
         (0.35 * visibility.clamp(0.0, 1.0) + 0.2 * tracked + 0.2 * fps_score + 0.25 * fit_score)
-            * if implausible || off_gravity { 0.6 } else { 1.0 };
+            * if implausible || off_gravity || c.doubt.is_some() {
+                0.6
+            } else {
+                1.0
+            };
     super::Quality {
         score: (score * 100.0).round() / 100.0,
         warnings,
@@ -144,6 +148,12 @@ pub fn clip_warnings(s: &Signals, facts: &ClipFacts, notes: &[String]) -> Vec<St
         w.push(format!(
             "The feet are outside the picture in {} of {tracked} frames: film the whole body, feet included, or flights cannot be seen.",
             s.feet_cut_off
+        ));
+    }
+    if s.camera_motion_px > 0.0 {
+        w.push(format!(
+            "The camera moved: the background shifted by up to {:.0} px up or down, and positions are measured against it.",
+            s.camera_motion_px
         ));
     }
     if s.upside_down {

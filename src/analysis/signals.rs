@@ -90,6 +90,9 @@ pub struct Signals {
     pub feet_cut_off: usize,
     /// Whether the head is mostly below the hips (an upside-down or unrotated clip).
     pub upside_down: bool,
+    /// How far the camera moved the background up or down over the clip, in pixels, when it
+    /// moved enough to be taken out of every position (0 for a still camera).
+    pub camera_motion_px: f64,
 }
 
 fn lower_y(lms: &[Landmark], a: usize, b: usize) -> f64 {
@@ -224,6 +227,7 @@ pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
         outliers,
         feet_cut_off,
         upside_down,
+        camera_motion_px: 0.0,
     }
 }
 

@@ -202,6 +202,10 @@ pub struct PoseFrame {
     pub landmarks: Vec<Landmark>,
     /// 33 world landmarks (empty when untracked).
     pub world: Vec<WorldLandmark>,
+    /// How far the background has moved down in the picture since the first frame, in
+    /// displayed pixels (a camera tilting up moves it down); 0 when the camera stands still
+    /// or the motion could not be seen.
+    pub background_dy: f32,
 }
 
 impl PoseFrame {
@@ -216,6 +220,7 @@ impl PoseFrame {
             roi: None,
             landmarks: Vec::new(),
             world: Vec::new(),
+            background_dy: 0.0,
         }
     }
 }

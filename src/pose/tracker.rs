@@ -276,6 +276,7 @@ impl Tracker {
             roi: Some(*roi),
             landmarks: all,
             world: decoded.world,
+            background_dy: 0.0,
         };
         timings.add(stage::POSTPROCESS, Some(stage::TRACKING), started.elapsed());
         Ok(Some((pose, next_roi)))

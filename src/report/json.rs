@@ -95,7 +95,12 @@ pub fn video_json(outcome: &VideoOutcome<'_>) -> Value {
                     "fps": round(info.measured_fps, 3),
                     "duration_s": round(info.duration_s, 3),
                     "vfr": info.vfr,
+                    "declared_duration_s": info.declared_duration_s.map(|d| round(d, 3)),
                 },
+                "view": v.analysis.view.map(|j| json!({
+                    "kind": j.view.name(),
+                    "width_ratio": round(j.width_ratio, 3),
+                })),
                 "model": v.model.name(),
                 "jumps": jumps,
                 "timings": timings,

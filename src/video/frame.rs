@@ -433,6 +433,17 @@ impl YuvImage<'_> {
         true
     }
 
+    /// Samples the luma (0..=255) of an `out_w × out_h` picture whose pixel `(u, v)` shows the
+    /// displayed-image point `map(u, v)`, into `out` (row-major); coordinates are clamped.
+    pub fn sample_luma(&self, map: &Affine, out_w: usize, out_h: usize, out: &mut [f32]) {
+        let to_coded = self.coded_map(map);
+        for (i, px) in out.iter_mut().take(out_w * out_h).enumerate() {
+            let (u, v) = ((i % out_w) as f32, (i / out_w) as f32);
+            let (x, y) = to_coded.apply(u, v);
+            *px = self.y.bilinear(x, y);
+        }
+    }
+
     /// Samples an RGBA picture (for previews and overlay export).
     pub fn sample_rgba(&self, map: &Affine, out_w: usize, out_h: usize, out: &mut [u8]) {
         self.sample(map, out_w, out_h, Border::Replicate, |i, [r, g, b]| {

@@ -4,6 +4,7 @@
 //! through one affine map that already contains the clip's rotation, so no full-frame RGB or
 //! rotated copy is ever made on the analysis path.
 
+mod background;
 mod decode;
 mod encode;
 mod error;
@@ -14,6 +15,7 @@ mod probe;
 #[cfg(target_arch = "x86_64")]
 mod sample_avx2;
 
+pub use background::BackgroundMotion;
 pub use decode::{DecodeOptions, DecodeReport, DecoderThread, VideoDecoder, spawn_decoder};
 pub use encode::{VideoEncoder, export_size};
 pub use error::VideoError;

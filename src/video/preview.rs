@@ -643,6 +643,7 @@ mod tests {
             measured_fps: 30.0,
             duration_s: frames as f64 / 30.0,
             vfr: false,
+            declared_duration_s: None,
         };
         let options = PreviewOptions::default();
         // 405x720 RGBA is 1.17 MB: 300 frames fit 600 MB at full size.

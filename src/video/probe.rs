@@ -40,7 +40,24 @@ pub struct VideoInfo {
     pub duration_s: f64,
     /// Whether frame intervals vary (variable frame rate).
     pub vfr: bool,
+    /// The video's duration as the container declares it, in seconds, when it does: more
+    /// than was read means the file ends early.
+    #[serde(default)]
+    pub declared_duration_s: Option<f64>,
 }
+
+impl VideoInfo {
+    /// Whether the container declares clearly more video than its frames hold (the file was
+    /// cut short, e.g. an interrupted copy or upload).
+    pub fn looks_incomplete(&self) -> bool {
+        let frame_s = 1.0 / self.measured_fps.max(1.0);
+        self.declared_duration_s
+            .is_some_and(|d| d > self.duration_s + 2.0 * frame_s + INCOMPLETE_MARGIN_S)
+    }
+}
+
+/// Declared duration beyond what was read that still counts as a rounding difference.
+const INCOMPLETE_MARGIN_S: f64 = 0.25;
 
 /// Opens `path` for demuxing, turning every failure into a clear [`VideoError`].
 pub(crate) fn open_input(path: &Path) -> Result<format::context::Input, VideoError> {
@@ -131,7 +148,7 @@ pub fn probe(path: &Path) -> Result<VideoInfo, VideoError> {
 pub(crate) fn probe_with_pts(path: &Path) -> Result<(VideoInfo, Vec<i64>), VideoError> {
     let mut input = open_input(path)?;
     let index = video_stream_index(&input, path)?;
-    let (params, time_base, rotation, nominal) = {
+    let (params, time_base, rotation, nominal, declared) = {
         let stream = input
             .stream(index)
             .ok_or_else(|| VideoError::NoVideoStream(path.to_path_buf()))?;
@@ -140,6 +157,7 @@ pub(crate) fn probe_with_pts(path: &Path) -> Result<(VideoInfo, Vec<i64>), Video
             stream.time_base(),
             stream_rotation(&stream),
             stream.avg_frame_rate(),
+            stream.duration(),
         )
     };
     let ctx = codec::Context::from_parameters(params).map_err(|e| VideoError::Decode {
@@ -200,6 +218,7 @@ pub(crate) fn probe_with_pts(path: &Path) -> Result<(VideoInfo, Vec<i64>), Video
         measured_fps: timing.measured_fps,
         duration_s: timing.duration_s,
         vfr: timing.vfr,
+        declared_duration_s: (declared > 0).then_some(declared as f64 * tb),
     };
     Ok((info, pts))
 }
