@@ -137,21 +137,35 @@ pub fn to_tsv(jumps: &[Jump]) -> String {
 pub fn show(ui: &mut Ui, jumps: &[Jump], selected: usize, commands: &mut CommandQueue) {
     let rows = rows(jumps);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    // A jump's column is as wide as its widest value ("49.1 ± 2.3" needs more than "0.55").
+    let mono = egui::TextStyle::Monospace.resolve(ui.style());
+    let painter = ui.painter().clone();
+    let widest = rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .map(|cell| {
+            painter
+                .layout_no_wrap(cell.clone(), mono.clone(), egui::Color32::WHITE)
+                .size()
+                .x
+        })
+        .fold(0.0f32, f32::max);
+    let jump_width = (widest + 8.0).max(56.0);
     let height = row_height * (rows.len() as f32 + 1.0) + 8.0;
     egui::ScrollArea::horizontal()
         .id_salt("metrics-table-scroll")
         .show(ui, |ui| {
-            // Tighter columns so six jumps fit beside the labels.
+            // Tight spacing so several jumps fit beside the labels.
             ui.spacing_mut().item_spacing.x = 4.0;
             TableBuilder::new(ui)
-                .id_salt("metrics-table")
+                .id_salt(("metrics-table", jump_width.round() as u32))
                 .striped(true)
                 .vscroll(false)
                 .min_scrolled_height(height)
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
                 .column(Column::initial(172.0).at_least(110.0).clip(true).resizable(true))
                 .column(Column::exact(34.0))
-                .columns(Column::initial(56.0).at_least(48.0), jumps.len())
+                .columns(Column::initial(jump_width).at_least(48.0), jumps.len())
                 .header(row_height + 2.0, |mut header| {
                     header.col(|ui| {
                         ui.strong("Metric");
