@@ -101,6 +101,24 @@ fn quantile(v: &[f64], q: f64, scratch: &mut Vec<f64>) -> f64 {
     *value
 }
 
+/// The runs of `true` in `flags`, as (first, last) index pairs.
+fn still_runs(flags: &[bool]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < flags.len() {
+        if flags[i] {
+            let first = i;
+            while i < flags.len() && flags[i] {
+                i += 1;
+            }
+            runs.push((first, i - 1));
+        } else {
+            i += 1;
+        }
+    }
+    runs
+}
+
 /// The clip's contacts in time order.
 fn contacts(signals: &Signals, toe: &[f64], speed: &[f64]) -> Vec<Contact> {
     let (t, leg) = (&signals.t, signals.leg_length_px);
@@ -114,44 +132,24 @@ fn contacts(signals: &Signals, toe: &[f64], speed: &[f64]) -> Vec<Contact> {
     // them would eat into a low hop's flight.)
     let raw = &signals.toe_y;
     let still_step = |a: usize, b: usize| ((raw[b] - raw[a]) / (t[b] - t[a])).abs() < limit;
-    let mut k = 0;
-    while k < n {
-        if !still[k] {
-            k += 1;
-            continue;
-        }
-        let first = k;
-        while k < n && still[k] {
-            k += 1;
-        }
-        let last = k - 1;
-        let end = t.get(last + 1).copied().unwrap_or(t[last]);
-        if end - t[first] < MIN_CONTACT_S - 1e-9 {
+    // A run lasts until the next frame: three frames at 30 fps are 100 ms of contact.
+    let too_short = |(first, last): (usize, usize)| {
+        t.get(last + 1).copied().unwrap_or(t[last]) - t[first] < MIN_CONTACT_S - 1e-9
+    };
+    for (first, last) in still_runs(&still) {
+        if too_short((first, last)) {
             if first > 0 && still_step(first - 1, first) {
                 still[first - 1] = true;
             }
             if last + 1 < n && still_step(last, last + 1) {
                 still[last + 1] = true;
-                k += 1;
             }
         }
     }
     let mut out = Vec::new();
     let mut scratch = Vec::new();
-    let mut i = 0;
-    while i < n {
-        if !still[i] {
-            i += 1;
-            continue;
-        }
-        let first = i;
-        while i < n && still[i] {
-            i += 1;
-        }
-        let last = i - 1;
-        // The run lasts until the next frame: three frames at 30 fps are 100 ms of contact.
-        let end = t.get(last + 1).copied().unwrap_or(t[last]);
-        if end - t[first] < MIN_CONTACT_S - 1e-9 {
+    for (first, last) in still_runs(&still) {
+        if too_short((first, last)) {
             continue;
         }
         let level = quantile(&signals.toe_y[first..=last], 0.5, &mut scratch);
