@@ -89,7 +89,7 @@ fn main() {
     let loading = frames_until(&mut h, |app| {
         matches!(
             app.tracker_state(),
-            Some(hangtime::app::TrackerState::Ready { .. })
+            hangtime::app::TrackerState::Ready { .. }
         )
     });
     report("tracker loading", loading);
@@ -121,8 +121,7 @@ fn main() {
         frames_until(&mut h, |app| {
             app.current_entry()
                 .and_then(|e| e.job.as_ref())
-                .and_then(|j| j.progress)
-                .is_some_and(|p| p.frames_done >= 20)
+                .is_some_and(|j| j.progress().0 >= 20)
         });
         let index = h
             .state()

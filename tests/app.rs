@@ -44,6 +44,13 @@ fn harness_with_cache(
                     // Tests that time or cancel tracking need it to run, not a cache hit; a
                     // cache, when used, is the test's own folder, never the user's.
                     cache: cache.clone(),
+                    // The athletes database, if a test opens it, is a file of its own.
+                    database: Some(
+                        tempfile::tempdir()
+                            .expect("a temporary folder")
+                            .keep()
+                            .join("athletes.sqlite"),
+                    ),
                     ..AppConfig::default()
                 },
             )
@@ -133,6 +140,58 @@ fn clip_is_analysed_stepped_corrected_and_exported() {
     let takeoff_frame = harness.state().current_analysis().unwrap().analysis.jumps[0].takeoff_frame;
     assert_eq!(harness.state().playback().frame, takeoff_frame);
 
+    // T selected the takeoff marker: Shift+. moves it 1 ms later, so the flight is 1 ms
+    // shorter; undo and redo walk back and forth; `,` moves it a whole frame earlier.
+    let flight = |h: &Harness<'_, HangtimeApp>| {
+        h.state().current_analysis().unwrap().analysis.jumps[0]
+            .metric(MetricId::FlightTime)
+            .unwrap()
+    };
+    let takeoff = |h: &Harness<'_, HangtimeApp>| {
+        h.state().current_analysis().unwrap().analysis.jumps[0]
+            .event(EventId::Takeoff)
+            .unwrap()
+    };
+    let (flight0, takeoff0) = (flight(&harness), takeoff(&harness));
+    press(&mut harness, Modifiers::SHIFT, Key::Period);
+    assert!(
+        (flight0 - flight(&harness) - 0.001).abs() < 1e-6,
+        "flight {flight0} → {}",
+        flight(&harness)
+    );
+    assert!((takeoff(&harness) - takeoff0 - 0.001).abs() < 1e-6);
+    assert_eq!(value_of(&harness, "Edited, jump 1"), "edited");
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!(
+        (flight(&harness) - flight0).abs() < 1e-9,
+        "undo restores it"
+    );
+    assert_eq!(value_of(&harness, "Edited, jump 1"), "no");
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert!((flight0 - flight(&harness) - 0.001).abs() < 1e-6, "redo");
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    press(&mut harness, Modifiers::COMMAND, Key::Y);
+    assert!(
+        (flight0 - flight(&harness) - 0.001).abs() < 1e-6,
+        "Ctrl+Y redoes too"
+    );
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    let fps = harness
+        .state()
+        .current_analysis()
+        .unwrap()
+        .analysis
+        .facts
+        .fps;
+    press(&mut harness, Modifiers::NONE, Key::Comma);
+    assert!(
+        (takeoff0 - takeoff(&harness) - 1.0 / fps).abs() < 1e-6,
+        "one frame earlier: {takeoff0} → {}",
+        takeoff(&harness)
+    );
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!((takeoff(&harness) - takeoff0).abs() < 1e-9);
+
     // Drag the takeoff marker of jump 1 a little to the left.
     let before = harness.state().current_analysis().unwrap().analysis.jumps[0]
         .event(EventId::Takeoff)
@@ -221,15 +280,12 @@ fn clip_is_analysed_stepped_corrected_and_exported() {
         .state_mut()
         .push_command(Command::ExportOverlay(Some(video_path.clone())));
     harness.step();
-    assert!(
-        harness.state().overlay_export().is_some(),
-        "the export runs"
-    );
+    assert!(harness.state().is_exporting(), "the export runs");
     step_until(
         &mut harness,
         "the overlay export",
         ANALYSIS_TIMEOUT,
-        |app| app.overlay_export().is_none(),
+        |app| !app.is_exporting(),
     );
     harness.get_by_label_contains("Saved the overlay video to");
     let probe = hangtime::video::probe(&video_path).expect("the overlay video reads back");
@@ -246,8 +302,7 @@ fn cancel_stops_quickly_and_the_tracker_is_reused() {
     step_until(&mut harness, "some progress", ANALYSIS_TIMEOUT, |app| {
         app.current_entry()
             .and_then(|e| e.job.as_ref())
-            .and_then(|j| j.progress)
-            .is_some_and(|p| p.frames_done >= 10)
+            .is_some_and(|j| j.progress().0 >= 10)
     });
     harness.get_by_label("Cancel").click();
     let clicked = Instant::now();

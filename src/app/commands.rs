@@ -29,6 +29,25 @@ impl FlightEdge {
     }
 }
 
+/// How far a keyboard nudge moves the selected marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeStep {
+    /// Whole frame intervals of the clip (negative: earlier).
+    Frames(i32),
+    /// Milliseconds (negative: earlier).
+    Millis(i32),
+}
+
+/// The two views of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// The video, its jumps and metrics.
+    #[default]
+    Analysis,
+    /// Athletes, their sessions and history.
+    Library,
+}
+
 /// Playback speed relative to real time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PlaybackSpeed {
@@ -86,8 +105,16 @@ pub enum Command {
     SetSpeed(PlaybackSpeed),
     /// Make jump `n` (0-based) the selected one.
     SelectJump(usize),
-    /// Show the takeoff or landing frame of the selected jump.
-    GoToEdge(FlightEdge),
+    /// Select the takeoff or landing marker of the selected jump and show its frame.
+    SelectEdge(FlightEdge),
+    /// Move the selected marker (keyboard correction); one undo step.
+    NudgeEdge(EdgeStep),
+    /// A marker drag begins: the drag that follows is one undo step.
+    BeginEdgeDrag,
+    /// Undo the last correction of the video shown.
+    Undo,
+    /// Redo the last undone correction.
+    Redo,
     /// Move a jump's takeoff or landing to a new time (a person correcting the analysis).
     MoveEdge {
         /// Jump, 0-based.
@@ -119,6 +146,14 @@ pub enum Command {
     SetCsvHeaders(CsvHeaders),
     /// Colour theme.
     SetTheme(ThemeChoice),
+    /// Show the analysis or the athletes library.
+    ShowView(View),
+    /// Show or hide the keyboard shortcuts window.
+    ToggleHelp,
+    /// Ask which athlete the open clip's jumps belong to.
+    ShowAssign,
+    /// Something in the athletes library.
+    Library(super::library::LibraryCommand),
     /// Close the window.
     Quit,
 }

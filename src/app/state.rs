@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use crate::analysis::{PhaseBand, bands, clip_end, frame_at_or_before};
 use crate::pipeline::VideoAnalysis;
 
-use super::commands::PlaybackSpeed;
-use super::jobs::{JobFailure, JobHandle};
+use super::commands::{FlightEdge, PlaybackSpeed};
+use super::edits::EditHistory;
+use super::tasks::{JobFailure, TaskHandle};
 
 /// Where a video's analysis stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,25 +29,28 @@ pub enum AnalysisStatus {
 pub struct VideoEntry {
     /// The file.
     pub path: PathBuf,
-    /// Its analysis job while queued or running.
-    pub job: Option<JobHandle>,
+    /// Its analysis task while queued or running.
+    pub job: Option<TaskHandle>,
     /// Where the analysis stands.
     pub status: AnalysisStatus,
     /// The result, once done (edited in place when a person corrects a jump).
     pub result: Option<Box<VideoAnalysis>>,
     /// Phase bands of the result's jumps.
     pub bands: Vec<PhaseBand>,
+    /// Corrections that can be undone and redone.
+    pub edits: EditHistory,
 }
 
 impl VideoEntry {
     /// A video waiting for analysis.
-    pub fn queued(path: PathBuf, job: JobHandle) -> Self {
+    pub fn queued(path: PathBuf, job: TaskHandle) -> Self {
         Self {
             path,
             job: Some(job),
             status: AnalysisStatus::Queued,
             result: None,
             bands: Vec::new(),
+            edits: EditHistory::default(),
         }
     }
 
@@ -62,10 +66,14 @@ impl VideoEntry {
             Ok(result) => {
                 self.result = Some(result);
                 self.status = AnalysisStatus::Done;
+                self.edits = EditHistory::default();
                 self.refresh_bands();
             }
             Err(JobFailure::Cancelled) => self.status = AnalysisStatus::Cancelled,
-            Err(JobFailure::Failed(message)) => self.status = AnalysisStatus::Failed(message),
+            Err(failure) => {
+                let what = format!("The analysis of {}", self.name());
+                self.status = AnalysisStatus::Failed(failure.sentence(&what));
+            }
         }
     }
 
@@ -98,6 +106,8 @@ pub struct Playback {
     pub clock_s: f64,
     /// Selected jump, 0-based.
     pub selected_jump: usize,
+    /// The selected jump's marker that the keyboard moves, once one is selected.
+    pub selected_edge: Option<FlightEdge>,
 }
 
 impl Playback {

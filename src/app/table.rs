@@ -152,20 +152,19 @@ pub fn show(ui: &mut Ui, jumps: &[Jump], selected: usize, commands: &mut Command
         .fold(0.0f32, f32::max);
     let jump_width = (widest + 8.0).max(56.0);
     let height = row_height * (rows.len() as f32 + 1.0) + 8.0;
-    egui::ScrollArea::horizontal()
-        .id_salt("metrics-table-scroll")
-        .show(ui, |ui| {
-            // Tight spacing so several jumps fit beside the labels.
-            ui.spacing_mut().item_spacing.x = 4.0;
+    // Two tables side by side with the same rows: the metric names stay put while the
+    // jumps scroll sideways when there are more of them than fit.
+    ui.horizontal_top(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        ui.allocate_ui(egui::vec2(LABEL_WIDTH + UNIT_WIDTH + 12.0, height), |ui| {
             TableBuilder::new(ui)
-                .id_salt(("metrics-table", jump_width.round() as u32))
+                .id_salt("metrics-table-names")
                 .striped(true)
                 .vscroll(false)
                 .min_scrolled_height(height)
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::initial(172.0).at_least(110.0).clip(true).resizable(true))
-                .column(Column::exact(34.0))
-                .columns(Column::initial(jump_width).at_least(48.0), jumps.len())
+                .column(Column::exact(LABEL_WIDTH).clip(true))
+                .column(Column::exact(UNIT_WIDTH))
                 .header(row_height + 2.0, |mut header| {
                     header.col(|ui| {
                         ui.strong("Metric");
@@ -173,43 +172,80 @@ pub fn show(ui: &mut Ui, jumps: &[Jump], selected: usize, commands: &mut Command
                     header.col(|ui| {
                         ui.strong("Unit");
                     });
-                    for (j, jump) in jumps.iter().enumerate() {
-                        header.col(|ui| {
-                            let mut text = RichText::new(format!("Jump {}", jump.index)).strong();
-                            if jump.edited() {
-                                text = text.color(theme::EDITED);
-                            }
-                            let response = ui
-                                .selectable_label(j == selected, text)
-                                .on_hover_text(if jump.edited() {
-                                    "Takeoff or landing was corrected by hand. Click to select this jump."
-                                } else {
-                                    "Click to select this jump."
-                                });
-                            if response.clicked() {
-                                commands.push(Command::SelectJump(j));
-                            }
-                        });
-                    }
                 })
                 .body(|body| {
                     body.rows(row_height, rows.len(), |mut table_row| {
-                        let Some(row) = rows.get(table_row.index()) else { return };
+                        let Some(row) = rows.get(table_row.index()) else {
+                            return;
+                        };
                         table_row.col(|ui| {
                             ui.label(&row.label);
                         });
                         table_row.col(|ui| {
                             ui.label(RichText::new(&row.unit).weak());
                         });
-                        for (j, cell) in row.cells.iter().enumerate() {
-                            table_row.col(|ui| {
-                                cell_ui(ui, row, j, cell, jumps.get(j).is_some_and(Jump::edited));
-                            });
-                        }
                     });
                 });
         });
+        egui::ScrollArea::horizontal()
+            .id_salt("metrics-table-scroll")
+            .show(ui, |ui| {
+                TableBuilder::new(ui)
+                    .id_salt(("metrics-table", jump_width.round() as u32))
+                    .striped(true)
+                    .vscroll(false)
+                    .min_scrolled_height(height)
+                    .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                    .columns(Column::exact(jump_width), jumps.len())
+                    .header(row_height + 2.0, |mut header| {
+                        for (j, jump) in jumps.iter().enumerate() {
+                            header.col(|ui| jump_header(ui, j, jump, selected, commands));
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(row_height, rows.len(), |mut table_row| {
+                            let Some(row) = rows.get(table_row.index()) else {
+                                return;
+                            };
+                            for (j, cell) in row.cells.iter().enumerate() {
+                                table_row.col(|ui| {
+                                    cell_ui(
+                                        ui,
+                                        row,
+                                        j,
+                                        cell,
+                                        jumps.get(j).is_some_and(Jump::edited),
+                                    );
+                                });
+                            }
+                        });
+                    });
+            });
+    });
     warnings_ui(ui, jumps);
+}
+
+/// Width of the frozen metric-name column.
+const LABEL_WIDTH: f32 = 172.0;
+/// Width of the unit column.
+const UNIT_WIDTH: f32 = 34.0;
+
+/// A jump's column header: click to select the jump.
+fn jump_header(ui: &mut Ui, j: usize, jump: &Jump, selected: usize, commands: &mut CommandQueue) {
+    let mut text = RichText::new(format!("Jump {}", jump.index)).strong();
+    if jump.edited() {
+        text = text.color(theme::EDITED);
+    }
+    let response = ui
+        .selectable_label(j == selected, text)
+        .on_hover_text(if jump.edited() {
+            "Takeoff or landing was corrected by hand. Click to select this jump."
+        } else {
+            "Click to select this jump."
+        });
+    if response.clicked() {
+        commands.push(Command::SelectJump(j));
+    }
 }
 
 fn cell_ui(ui: &mut Ui, row: &TableRow, jump: usize, cell: &str, edited: bool) {

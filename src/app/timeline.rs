@@ -30,6 +30,8 @@ pub struct TimelineInput<'a> {
     pub frame: usize,
     /// Selected jump.
     pub selected_jump: usize,
+    /// The selected jump's marker the keyboard moves.
+    pub selected_edge: Option<FlightEdge>,
 }
 
 /// Maps between clip time and screen x.
@@ -116,7 +118,13 @@ pub fn show(ui: &mut Ui, input: &TimelineInput<'_>, commands: &mut CommandQueue)
             let Some(t) = jump.event(edge.event()) else {
                 continue;
             };
-            marker_active |= marker(ui, axis, lane, j, jump, edge, t, commands);
+            let selected = j == input.selected_jump && input.selected_edge == Some(edge);
+            let marker_jump = MarkerJump {
+                index: j,
+                jump,
+                selected,
+            };
+            marker_active |= marker(ui, axis, lane, &marker_jump, edge, t, commands);
         }
     }
 
@@ -155,22 +163,30 @@ pub fn show(ui: &mut Ui, input: &TimelineInput<'_>, commands: &mut CommandQueue)
     ));
 }
 
+/// The jump a marker belongs to.
+struct MarkerJump<'a> {
+    index: usize,
+    jump: &'a Jump,
+    /// The keyboard moves this marker.
+    selected: bool,
+}
+
 /// A draggable takeoff or landing marker; returns whether it is being dragged or hovered
 /// (so the background does not also seek).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one marker needs the whole context it sits in"
-)]
 fn marker(
     ui: &Ui,
     axis: Axis,
     lane: Rect,
-    jump_index: usize,
-    jump: &Jump,
+    owner: &MarkerJump<'_>,
     edge: FlightEdge,
     t: f64,
     commands: &mut CommandQueue,
 ) -> bool {
+    let MarkerJump {
+        index: jump_index,
+        jump,
+        selected,
+    } = *owner;
     let x = axis.x(t);
     let grab = Rect::from_x_y_ranges(
         (x - GRAB_HALF_WIDTH)..=(x + GRAB_HALF_WIDTH),
@@ -193,7 +209,13 @@ fn marker(
     };
     let active = response.dragged() || response.hovered();
     let painter = ui.painter_at(lane.expand(2.0));
-    let width = if active { 3.0 } else { 2.0 };
+    let width = if selected {
+        4.0
+    } else if active {
+        3.0
+    } else {
+        2.0
+    };
     painter.line_segment(
         [pos2(x, lane.top()), pos2(x, lane.bottom())],
         Stroke::new(width, colour),
@@ -217,6 +239,10 @@ fn marker(
     }
     if response.drag_started() || response.clicked() {
         commands.push(Command::SelectJump(jump_index));
+        commands.push(Command::SelectEdge(edge));
+    }
+    if response.drag_started() {
+        commands.push(Command::BeginEdgeDrag);
     }
     if response.dragged()
         && let Some(pointer) = response.interact_pointer_pos()

@@ -1,7 +1,7 @@
 //! Short messages in the corner of the window: confirmations fade, errors stay until
 //! dismissed. Every error a user should know about ends up here as one sentence.
 
-use egui::{Align2, Context, Id, RichText, vec2};
+use egui::{Align2, Context, Id, RichText};
 
 use super::theme;
 
@@ -80,8 +80,9 @@ impl Toasts {
         &self.items
     }
 
-    /// Paints the messages in the bottom-right corner above the status bar.
-    pub fn show(&mut self, ctx: &Context, bottom_margin: f32) {
+    /// Paints the messages below `top_right` (the corner of the video, so that they never
+    /// cover the metrics table or the timing bars).
+    pub fn show(&mut self, ctx: &Context, top_right: egui::Pos2) {
         let now = ctx.input(|i| i.time);
         self.items.retain(|t| {
             t.kind == ToastKind::Error || t.shown_at.is_none_or(|s| now - s < FADE_AFTER_S)
@@ -91,7 +92,8 @@ impl Toasts {
         }
         let mut dismissed = Vec::new();
         egui::Area::new(Id::unique("toasts"))
-            .anchor(Align2::RIGHT_BOTTOM, vec2(-12.0, -bottom_margin - 12.0))
+            .pivot(Align2::RIGHT_TOP)
+            .fixed_pos(top_right)
             .order(egui::Order::Foreground)
             .interactable(true)
             .show(ctx, |ui| {

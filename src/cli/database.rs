@@ -1,12 +1,10 @@
 //! What the commands that use the athlete database share: opening it in the user's data
 //! folder, finding an athlete by name, session dates, metric keys and save summaries.
 
-use std::fmt::Write as _;
-use std::path::Path;
-
 use anyhow::{Context, Result, bail};
 use hangtime::analysis::MetricId;
 use hangtime::store::{Athlete, AthleteDetails, AthleteRef, SaveReport, Store};
+pub use hangtime::store::{content_hash, describe_save, recording_date, today};
 use jiff::civil::Date;
 
 /// Opens the database in the user's data folder (`HANGTIME_DATA_DIR` overrides), saying so
@@ -105,51 +103,6 @@ pub fn parse_body_mass(text: &str) -> Result<f64, String> {
         Ok(kg) if kg.is_finite() && (5.0..=500.0).contains(&kg) => Ok(kg),
         _ => Err(format!("{text:?} is not a body mass in kg (5 to 500)")),
     }
-}
-
-/// The day a video was recorded, in this computer's time zone, from its metadata.
-pub fn recording_date(video: &Path) -> Option<Date> {
-    let time = hangtime::video::recorded_at(video)?;
-    Some(time.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
-}
-
-/// Today in this computer's time zone.
-pub fn today() -> Date {
-    jiff::ZonedDateTime::now().date()
-}
-
-/// Lower-case hex SHA-256 of a file's bytes, `None` when it cannot be read.
-pub fn content_hash(path: &Path) -> Option<String> {
-    let file = std::fs::File::open(path).ok()?;
-    hangtime::util::sha256_of(std::io::BufReader::new(file))
-        .ok()
-        .map(|d| hangtime::util::hex(&d))
-}
-
-/// "3 new trials, 1 new revision, 2 unchanged" for a save.
-pub fn describe_save(report: &SaveReport) -> String {
-    let mut parts = Vec::new();
-    let mut add = |n: usize, one: &str, many: &str| {
-        if n > 0 {
-            parts.push(format!("{n} {}", if n == 1 { one } else { many }));
-        }
-    };
-    add(report.new_trials, "new trial", "new trials");
-    add(report.new_revisions, "new revision", "new revisions");
-    add(report.unchanged, "unchanged", "unchanged");
-    add(
-        report.reassigned,
-        "moved from another session",
-        "moved from other sessions",
-    );
-    if parts.is_empty() {
-        parts.push("no jumps".to_owned());
-    }
-    let mut text = parts.join(", ");
-    if let Some(old) = &report.video_moved_from {
-        write!(text, " (video found again, formerly at {})", old.display()).ok();
-    }
-    text
 }
 
 /// Adds up several saves.

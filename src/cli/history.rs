@@ -7,7 +7,6 @@ use anyhow::{Context, Result};
 use clap::Args;
 use hangtime::analysis::catalogue::{METRICS, MetricSpec};
 use hangtime::analysis::{EventId, MetricId};
-use hangtime::reliability::{Assessment, SWC_FRACTION, SwcSource};
 use hangtime::report::spreadsheet_text;
 use hangtime::store::{AthletePage, PageRequest, SessionRow};
 use jiff::civil::Date;
@@ -104,14 +103,6 @@ fn shown(spec: &MetricSpec, value: f64) -> String {
     spec.format_number(value)
 }
 
-fn unit(spec: &MetricSpec) -> String {
-    if spec.display.symbol.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", spec.display.symbol)
-    }
-}
-
 /// The page as a person reads it in a terminal.
 fn text(page: &AthletePage) -> String {
     use std::fmt::Write as _;
@@ -200,76 +191,19 @@ fn session_line(page: &AthletePage, row: &SessionRow) -> String {
     let cv = s
         .cv_percent
         .map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"));
-    let change = row.change.map_or_else(String::new, |c| {
-        let against = page
-            .sessions
-            .get(c.against)
-            .map_or_else(String::new, |a| a.session.details.date.to_string());
-        let sign = if c.delta >= 0.0 { "+" } else { "−" };
-        format!(
-            "{sign}{}{} vs {against} (needs > {}): {}",
-            shown(spec, c.delta.abs()),
-            unit(spec),
-            shown(spec, c.threshold),
-            if c.real {
-                "REAL CHANGE"
-            } else {
-                "within noise"
-            }
-        )
-    });
     format!(
-        "{date:<10}  {:>3}  {:>8}  {:>8}  {:>7}  {:>6}  {change}",
+        "{date:<10}  {:>3}  {:>8}  {:>8}  {:>7}  {:>6}  {}",
         s.n,
         shown(spec, s.best),
         shown(spec, s.mean),
         sd,
-        cv
+        cv,
+        page.change_text(row)
     )
 }
 
 fn verdict(page: &AthletePage) -> String {
-    let spec = page.metric.spec();
-    let u = unit(spec);
-    match &page.assessment {
-        Assessment::NotEnoughTrials {
-            sessions_with_two_trials,
-        } => format!(
-            "Not enough trials: a verdict needs two sessions of at least two trials ({sessions_with_two_trials} so far).\n"
-        ),
-        Assessment::Assessed {
-            typical_error, swc, ..
-        } => {
-            let cv = typical_error
-                .cv_percent
-                .map_or_else(String::new, |cv| format!(" (CV {cv:.1} %)"));
-            let swc_text = match &swc.source {
-                SwcSource::Team {
-                    tag,
-                    athletes,
-                    between_sd,
-                } => format!(
-                    "{}{u} = {SWC_FRACTION} × the SD {}{u} between the {athletes} athletes tagged {tag:?}",
-                    shown(spec, swc.value),
-                    shown(spec, *between_sd)
-                ),
-                SwcSource::User => format!("{}{u}, as set with --swc", shown(spec, swc.value)),
-                SwcSource::TypicalErrorOnly => {
-                    "none (no team tag of five athletes, no --swc): the typical error alone decides"
-                        .to_owned()
-                }
-            };
-            format!(
-                "Typical error {}{u}{cv} from {} session{}; a single trial must move {}{u} to be real.\n\
-                 Smallest worthwhile change: {swc_text}.\n\
-                 A session is a real change when its mean moves more than 1.96 × TE × √(1/n₁ + 1/n₂) and more than the SWC.\n",
-                shown(spec, typical_error.value),
-                typical_error.sessions,
-                if typical_error.sessions == 1 { "" } else { "s" },
-                shown(spec, typical_error.single_trial_mdc()),
-            )
-        }
-    }
+    page.verdict_text("as set with --swc")
 }
 
 /// One CSV row per trial: the athlete, session and trial facts, then every metric in stored

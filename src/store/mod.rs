@@ -15,6 +15,7 @@
 //! - **Parameterised queries only**: names and notes are free text.
 
 mod athletes;
+mod clip;
 mod page;
 mod save;
 mod schema;
@@ -26,6 +27,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+pub use clip::{content_hash, describe_save, recording_date, today};
 pub use model::{
     Athlete, AthleteDetails, AthleteId, AthleteSummary, Removed, Session, SessionDetails,
     SessionId, Sex, TrialId,

@@ -15,7 +15,9 @@ use super::{Store, StoreError};
 use crate::analysis::catalogue::Need;
 use crate::analysis::power::body_mass_metrics;
 use crate::analysis::{JumpKind, Metric, MetricId};
-use crate::reliability::{self, Assessment, Baseline, Change, Summary, Swc, TeamMeans};
+use crate::reliability::{
+    self, Assessment, Baseline, Change, SWC_FRACTION, Summary, Swc, SwcSource, TeamMeans,
+};
 
 /// What an athlete page shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +126,89 @@ pub struct AthletePage {
     pub sessions: Vec<SessionRow>,
     /// Typical error, SWC and the verdict, or "not enough trials".
     pub assessment: Assessment,
+}
+
+impl AthletePage {
+    /// A session's change as a sentence fragment: "+1.5 cm vs 2026-01-05 (needs > 1.6): within
+    /// noise"; empty when the session is not judged.
+    pub fn change_text(&self, row: &SessionRow) -> String {
+        let spec = self.metric.spec();
+        let unit = unit_suffix(spec);
+        row.change.map_or_else(String::new, |c| {
+            let against = self
+                .sessions
+                .get(c.against)
+                .map_or_else(String::new, |a| a.session.details.date.to_string());
+            let sign = if c.delta >= 0.0 { "+" } else { "−" };
+            format!(
+                "{sign}{}{unit} vs {against} (needs > {}): {}",
+                spec.format_number(c.delta.abs()),
+                spec.format_number(c.threshold),
+                if c.real {
+                    "REAL CHANGE"
+                } else {
+                    "within noise"
+                }
+            )
+        })
+    }
+
+    /// The verdict's rules and figures in plain sentences; `user_swc_source` says where a
+    /// user-set SWC came from ("as set with --swc", "as set on this page").
+    pub fn verdict_text(&self, user_swc_source: &str) -> String {
+        let spec = self.metric.spec();
+        let u = unit_suffix(spec);
+        match &self.assessment {
+            Assessment::NotEnoughTrials {
+                sessions_with_two_trials,
+            } => format!(
+                "Not enough trials: a verdict needs two sessions of at least two trials ({sessions_with_two_trials} so far).\n"
+            ),
+            Assessment::Assessed {
+                typical_error, swc, ..
+            } => {
+                let cv = typical_error
+                    .cv_percent
+                    .map_or_else(String::new, |cv| format!(" (CV {cv:.1} %)"));
+                let swc_text = match &swc.source {
+                    SwcSource::Team {
+                        tag,
+                        athletes,
+                        between_sd,
+                    } => format!(
+                        "{}{u} = {SWC_FRACTION} × the SD {}{u} between the {athletes} athletes tagged {tag:?}",
+                        spec.format_number(swc.value),
+                        spec.format_number(*between_sd)
+                    ),
+                    SwcSource::User => {
+                        format!("{}{u}, {user_swc_source}", spec.format_number(swc.value))
+                    }
+                    SwcSource::TypicalErrorOnly => {
+                        "none (no team tag of five athletes, none set): the typical error alone decides"
+                            .to_owned()
+                    }
+                };
+                format!(
+                    "Typical error {}{u}{cv} from {} session{}; a single trial must move {}{u} to be real.\n\
+                     Smallest worthwhile change: {swc_text}.\n\
+                     A session is a real change when its mean moves more than 1.96 × TE × √(1/n₁ + 1/n₂) and more than the SWC.\n",
+                    spec.format_number(typical_error.value),
+                    typical_error.sessions,
+                    if typical_error.sessions == 1 { "" } else { "s" },
+                    spec.format_number(typical_error.single_trial_mdc()),
+                )
+            }
+        }
+    }
+}
+
+/// " cm" for a metric shown in cm, "" for one without a unit.
+fn unit_suffix(spec: &crate::analysis::catalogue::MetricSpec) -> String {
+    if spec.display.symbol.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", spec.display.symbol)
+    }
 }
 
 /// The values in use of each revision, by revision id.

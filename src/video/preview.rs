@@ -128,6 +128,33 @@ impl std::fmt::Debug for PreviewSource {
     }
 }
 
+/// The decoding side of a [`PreviewSource`]: runs until the clip is decoded (resident mode)
+/// or the source is dropped (seeking mode serves requests until then).
+pub struct PreviewDecode {
+    path: PathBuf,
+    options: PreviewOptions,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for PreviewDecode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreviewDecode")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PreviewDecode {
+    /// Decodes on the calling thread; failures become [`PreviewStatus::Failed`].
+    pub fn run(self) {
+        let result = run(&self.path, self.options, &self.shared);
+        if let Err(e) = result {
+            self.shared.lock().status = Some(PreviewStatus::Failed(e));
+        }
+        (self.shared.notify)();
+    }
+}
+
 struct Shared {
     state: Mutex<State>,
     wake: Condvar,
@@ -174,6 +201,26 @@ impl PreviewSource {
         options: PreviewOptions,
         notify: impl Fn() + Send + Sync + 'static,
     ) -> Result<Self, VideoError> {
+        let (mut source, decode) = Self::create(path, options, notify);
+        let thread = std::thread::Builder::new()
+            .name("hangtime-preview".into())
+            .spawn(move || decode.run())
+            .map_err(|e| VideoError::Decode {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        source.thread = Some(thread);
+        Ok(source)
+    }
+
+    /// A preview of `path` whose decoding the caller runs, on a thread of its own choosing,
+    /// with [`PreviewDecode::run`] (the app runs it on its task runner). Dropping the source
+    /// stops the decoding within a frame.
+    pub fn create(
+        path: &Path,
+        options: PreviewOptions,
+        notify: impl Fn() + Send + Sync + 'static,
+    ) -> (Self, PreviewDecode) {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 status: Some(PreviewStatus::Opening),
@@ -183,25 +230,18 @@ impl PreviewSource {
             stop: AtomicBool::new(false),
             notify: Box::new(notify),
         });
-        let worker_shared = Arc::clone(&shared);
-        let owned = path.to_path_buf();
-        let thread = std::thread::Builder::new()
-            .name("hangtime-preview".into())
-            .spawn(move || {
-                let result = run(&owned, options, &worker_shared);
-                if let Err(e) = result {
-                    worker_shared.lock().status = Some(PreviewStatus::Failed(e));
-                }
-                (worker_shared.notify)();
-            })
-            .map_err(|e| VideoError::Decode {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-        Ok(Self {
-            shared,
-            thread: Some(thread),
-        })
+        let decode = PreviewDecode {
+            path: path.to_path_buf(),
+            options,
+            shared: Arc::clone(&shared),
+        };
+        (
+            Self {
+                shared,
+                thread: None,
+            },
+            decode,
+        )
     }
 
     /// What the preview thread is doing now.

@@ -1,0 +1,213 @@
+//! The central view: toolbar, frame scrubber, the video with its overlay, the phase timeline
+//! and the centre-of-mass plots.
+
+use egui::{Align, Layout, RichText, Ui, vec2};
+
+use super::{error_banner, tool_button};
+use crate::analysis::{PhaseBand, band_at, clip_end};
+use crate::app::actions::Action;
+use crate::app::commands::{Command, CommandQueue, PlaybackSpeed};
+use crate::app::state::AnalysisStatus;
+use crate::app::tasks::capitalise;
+use crate::app::{HangtimeApp, overlay, plots, theme, timeline, viewer};
+use crate::video::PreviewStatus;
+
+/// Room below the video for the timeline and spacing.
+const TIMELINE_ROOM: f32 = 62.0;
+
+impl HangtimeApp {
+    pub(in crate::app) fn central(&mut self, ui: &mut Ui, commands: &mut CommandQueue) {
+        let Some(index) = self.current else {
+            self.welcome(ui, commands);
+            return;
+        };
+        let times = self.frame_times();
+        if let Some(entry) = self.entries.get(index)
+            && let AnalysisStatus::Failed(message) = &entry.status
+        {
+            error_banner(ui, &format!("This video could not be analysed. {message}"));
+        }
+        self.toolbar(ui, &times, commands);
+        self.scrubber(ui, &times, commands);
+
+        let entry = self.entries.get(index);
+        let result = entry.and_then(|e| e.result.as_deref());
+        let bands: &[PhaseBand] = entry.map_or(&[], |e| e.bands.as_slice());
+        let plots_height = if result.is_some() {
+            (ui.available_height() * 0.3).clamp(170.0, 300.0)
+        } else {
+            0.0
+        };
+        let spacing = ui.spacing().item_spacing.y;
+        let viewer_height =
+            (ui.available_height() - TIMELINE_ROOM - plots_height - 3.0 * spacing).max(120.0);
+
+        let frame_index = self.playback.frame;
+        let picture = self.preview.as_ref().and_then(|p| {
+            p.source
+                .frame(frame_index)
+                .or_else(|| p.source.nearest(frame_index))
+        });
+        let layout = self.preview.as_ref().and_then(|p| p.source.layout());
+        let video_size = result
+            .map(|r| (r.info.width, r.info.height))
+            .or_else(|| layout.as_ref().map(|l| (l.info.width, l.info.height)));
+        let pose = result.and_then(|r| r.poses.get(frame_index));
+        let com = result.and_then(|r| {
+            let s = &r.analysis.signals;
+            Some((*s.com_x.get(frame_index)?, *s.com.value.get(frame_index)?))
+        });
+        let playhead_s = times.get(frame_index).copied().unwrap_or(0.0);
+        let phase_text = band_at(bands, playhead_s).map(|b| {
+            (
+                format!("Jump {} · {}", b.jump + 1, b.phase.label()),
+                theme::phase_colour(b.phase),
+            )
+        });
+        let placeholder = match self.preview.as_ref().map(|p| p.source.status()) {
+            Some(PreviewStatus::Failed(e)) => {
+                format!("No preview: {}", capitalise(&e.to_string()))
+            }
+            _ => "Decoding the preview…".to_owned(),
+        };
+        let input = viewer::ViewerInput {
+            picture,
+            video_size,
+            overlay: overlay::OverlayFrame {
+                landmarks: pose.map_or(&[], |p| p.landmarks.as_slice()),
+                centre_of_mass: com,
+                phase: phase_text.as_ref().map(|(t, c)| (t.as_str(), *c)),
+            },
+            layers: self.settings.overlay,
+            placeholder: &placeholder,
+        };
+        ui.allocate_ui(vec2(ui.available_width(), viewer_height), |ui| {
+            viewer::show(ui, &mut self.viewer, &input);
+        });
+        let jumps = result.map_or(&[][..], |r| r.analysis.jumps.as_slice());
+        timeline::show(
+            ui,
+            &timeline::TimelineInput {
+                times: &times,
+                bands,
+                jumps,
+                frame: frame_index,
+                selected_jump: self.playback.selected_jump,
+                selected_edge: self.playback.selected_edge,
+            },
+            commands,
+        );
+        if let Some(result) = result {
+            plots::show(
+                ui,
+                &plots::PlotInput {
+                    signals: &result.analysis.signals,
+                    px_per_m: result.analysis.px_per_m,
+                    bands,
+                    time_s: playhead_s,
+                    end_s: clip_end(&times),
+                },
+                commands,
+            );
+        }
+    }
+
+    /// The frame slider across the whole clip.
+    fn scrubber(&self, ui: &mut Ui, times: &[f64], commands: &mut CommandQueue) {
+        let last = times.len().saturating_sub(1);
+        let mut frame = self.playback.frame.min(last);
+        ui.scope(|ui| {
+            ui.spacing_mut().slider_width = ui.available_width();
+            let slider = egui::Slider::new(&mut frame, 0..=last.max(1)).show_value(false);
+            let response = ui
+                .add_enabled(!times.is_empty(), slider)
+                .on_hover_text("Frame scrubber");
+            if response.changed() {
+                commands.push(Command::SeekFrame(frame));
+            }
+        });
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui, times: &[f64], commands: &mut CommandQueue) {
+        ui.horizontal(|ui| {
+            let has_frames = !times.is_empty();
+            tool_button(
+                ui,
+                self,
+                Action::FirstFrame,
+                egui::Button::new("«"),
+                commands,
+            );
+            tool_button(
+                ui,
+                self,
+                Action::PreviousFrame,
+                egui::Button::new("‹"),
+                commands,
+            );
+            let play = if self.playback.playing {
+                "Pause"
+            } else {
+                "Play"
+            };
+            let play = egui::Button::new(play).min_size(vec2(72.0, 0.0));
+            tool_button(ui, self, Action::PlayPause, play, commands);
+            tool_button(
+                ui,
+                self,
+                Action::NextFrame,
+                egui::Button::new("›"),
+                commands,
+            );
+            tool_button(
+                ui,
+                self,
+                Action::LastFrame,
+                egui::Button::new("»"),
+                commands,
+            );
+            ui.separator();
+            ui.add_enabled_ui(has_frames, |ui| {
+                for speed in [PlaybackSpeed::Normal, PlaybackSpeed::Quarter] {
+                    if ui
+                        .selectable_label(self.playback.speed == speed, speed.label())
+                        .on_hover_text("Playback speed")
+                        .clicked()
+                    {
+                        commands.push(Command::SetSpeed(speed));
+                    }
+                }
+            });
+            ui.separator();
+            let label = if has_frames {
+                let frame = self.playback.frame.min(times.len() - 1);
+                format!(
+                    "Frame {frame} of {} · {:.3} s",
+                    times.len(),
+                    times.get(frame).copied().unwrap_or(0.0)
+                )
+            } else {
+                "No frames yet".to_owned()
+            };
+            ui.label(RichText::new(label).monospace());
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                tool_button(
+                    ui,
+                    self,
+                    Action::FitVideo,
+                    egui::Button::new("Fit"),
+                    commands,
+                );
+                let overlay = &mut self.settings.overlay;
+                ui.menu_button("Overlay", |ui| {
+                    ui.checkbox(&mut overlay.bones, "Skeleton");
+                    ui.checkbox(&mut overlay.joints, "Joints");
+                    ui.checkbox(&mut overlay.centre_of_mass, "Centre of mass");
+                    ui.checkbox(&mut overlay.phase_label, "Phase label");
+                })
+                .response
+                .on_hover_text("Layers painted over the video");
+            });
+        });
+    }
+}
