@@ -213,4 +213,57 @@ fn main() {
         20.0,
         times,
     );
+    drop(store);
+    library_frames(&path);
+}
+
+/// The app's Library view on this database, headless: the time of each UI frame with the
+/// athlete list and a page shown, and how many times the queries ran (only when something
+/// changed, so idle frames run none).
+fn library_frames(path: &std::path::Path) {
+    use egui_kittest::kittest::Queryable as _;
+    use hangtime::app::{AppConfig, Command, HangtimeApp, Settings, View};
+
+    let database = path.to_path_buf();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            HangtimeApp::new(
+                cc,
+                AppConfig {
+                    settings: Some(Settings::default()),
+                    database: Some(database.clone()),
+                    ..AppConfig::default()
+                },
+            )
+        });
+    h.state_mut().push_command(Command::ShowView(View::Library));
+    for _ in 0..4 {
+        h.step();
+    }
+    let (first_query, _) = h.state().library().query_stats();
+    println!(
+        "library opened: list query {:.1} ms",
+        first_query.as_secs_f64() * 1000.0
+    );
+    h.query_all_by_label_contains("(50 trials")
+        .next()
+        .unwrap()
+        .click();
+    h.step();
+    let (page_query, before) = h.state().library().query_stats();
+    println!(
+        "athlete page shown: queries {:.1} ms",
+        page_query.as_secs_f64() * 1000.0
+    );
+    let frames = (0..120)
+        .map(|_| {
+            let t = Instant::now();
+            h.step();
+            t.elapsed()
+        })
+        .collect();
+    let (_, after) = h.state().library().query_stats();
+    report("library frame (list + page)", 16.0, frames);
+    println!("queries run in those 120 idle frames: {}", after - before);
 }

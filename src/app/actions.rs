@@ -3,6 +3,8 @@
 //! the key handler all read this table, and the README's key list is generated from it, so a
 //! shortcut is written in one place only.
 
+use std::fmt::Write as _;
+
 use egui::{Key, KeyboardShortcut, ModifierNames, Modifiers};
 
 use super::commands::{Command, EdgeStep, FlightEdge, View};
@@ -376,7 +378,7 @@ impl Action {
             }
             Self::ExportCsv | Self::ExportJson => c.has_result,
             Self::ExportOverlay => c.has_result && !c.exporting,
-            Self::CopyTable => c.has_jumps,
+            Self::CopyTable | Self::SelectTakeoff | Self::SelectLanding => c.has_jumps,
             Self::AssignJumps => c.has_jumps && c.library_available,
             Self::ShowLibrary => c.library_available,
             Self::PlayPause
@@ -386,7 +388,6 @@ impl Action {
             | Self::ForwardTen
             | Self::FirstFrame
             | Self::LastFrame => c.has_frames,
-            Self::SelectTakeoff | Self::SelectLanding => c.has_jumps,
             Self::NudgeEarlier | Self::NudgeLater | Self::NudgeEarlierMs | Self::NudgeLaterMs => {
                 c.has_jumps && c.edge_selected
             }
@@ -434,7 +435,7 @@ impl Action {
 ///
 /// Shortcuts with more modifiers are matched first: egui matches `Ctrl+Z` also when Shift is
 /// held, so `Ctrl+Shift+Z` must be taken before it. Disabled actions leave their keys alone.
-pub fn pressed(input: &mut egui::InputState, context: &ActionContext) -> Vec<Command> {
+pub fn pressed(input: &mut egui::InputState, context: ActionContext) -> Vec<Command> {
     let mut shortcuts: Vec<(Action, KeyboardShortcut)> = Action::ALL
         .iter()
         .flat_map(|a| a.spec().shortcuts.iter().map(move |s| (*a, *s)))
@@ -442,7 +443,7 @@ pub fn pressed(input: &mut egui::InputState, context: &ActionContext) -> Vec<Com
     shortcuts.sort_by_key(|(_, s)| std::cmp::Reverse(modifier_count(s.modifiers)));
     let mut out = Vec::new();
     for (action, shortcut) in shortcuts {
-        if !action.enabled(context) {
+        if !action.enabled(&context) {
             continue;
         }
         // Held arrow keys repeat: each press is a step.
@@ -475,7 +476,7 @@ fn modifier_count(m: Modifiers) -> usize {
 pub fn markdown_key_list() -> String {
     let mut out = String::new();
     for group in [Group::File, Group::Playback, Group::Correction, Group::View] {
-        out.push_str(&format!("\n**{}**\n\n", group.label()));
+        write!(out, "\n**{}**\n\n", group.label()).ok();
         out.push_str("| Keys | What it does |\n|---|---|\n");
         for action in Action::ALL.iter().filter(|a| a.spec().group == group) {
             if let Some(keys) = action.shortcut_text(false) {
@@ -484,7 +485,7 @@ pub fn markdown_key_list() -> String {
                     .map(|k| format!("`{k}`"))
                     .collect::<Vec<_>>()
                     .join(" or ");
-                out.push_str(&format!("| {keys} | {} |\n", action.spec().help));
+                writeln!(out, "| {keys} | {} |", action.spec().help).ok();
             }
         }
     }

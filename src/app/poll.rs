@@ -43,7 +43,7 @@ impl HangtimeApp {
         let Finished { id, name, outcome } = finished;
         if self.overlay_export.as_ref().is_some_and(|e| e.task == id) {
             let export = self.overlay_export.take();
-            self.export_finished(export.map(|e| e.name).unwrap_or(name), outcome);
+            self.export_finished(&export.map_or(name, |e| e.name), outcome);
             return;
         }
         if self
@@ -74,7 +74,7 @@ impl HangtimeApp {
         }
     }
 
-    fn export_finished(&mut self, name: String, outcome: Result<TaskOutput, JobFailure>) {
+    fn export_finished(&mut self, name: &str, outcome: Result<TaskOutput, JobFailure>) {
         match outcome {
             Ok(TaskOutput::Exported(path)) => {
                 self.settings.remember_folder(&path);
@@ -158,7 +158,7 @@ impl HangtimeApp {
             return;
         }
         let context = self.action_context();
-        let commands = ctx.input_mut(|i| actions::pressed(i, &context));
+        let commands = ctx.input_mut(|i| actions::pressed(i, context));
         for c in commands {
             self.commands.push(c);
         }

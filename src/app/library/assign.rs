@@ -84,13 +84,7 @@ impl HangtimeApp {
             .iter()
             .any(|a| a.name.eq_ignore_ascii_case(dialog.query.trim()));
         let mut open = true;
-        let assign = |target: AssignTarget, dialog: &AssignDialog, commands: &mut CommandQueue| {
-            commands.push(Command::Library(LibraryCommand::Assign {
-                target,
-                jumps: dialog.chosen(),
-                body_mass_kg: dialog.body_mass_kg(),
-            }));
-        };
+        let assign = push_assign;
         egui::Window::new("Assign to athlete")
             .open(&mut open)
             .collapsible(false)
@@ -98,30 +92,7 @@ impl HangtimeApp {
             .default_width(360.0)
             .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
             .show(ctx, |ui| {
-                if let Some((name, existing)) = dialog.duplicate.clone() {
-                    ui.label(format!(
-                        "An athlete named {name} already exists. Add these jumps to them, or create a second athlete of that name?"
-                    ));
-                    ui.horizontal(|ui| {
-                        if let Some(id) = existing.first()
-                            && ui.button(format!("Add to {name}")).clicked()
-                        {
-                            assign(AssignTarget::Existing(*id), &dialog, commands);
-                        }
-                        if ui.button("Create a second athlete").clicked() {
-                            assign(
-                                AssignTarget::New {
-                                    name: name.clone(),
-                                    confirmed: true,
-                                },
-                                &dialog,
-                                commands,
-                            );
-                        }
-                        if ui.button("Back").clicked() {
-                            dialog.duplicate = None;
-                        }
-                    });
+                if duplicate_question(ui, &mut dialog, commands) {
                     return;
                 }
                 let label = ui.label("Athlete");
@@ -139,7 +110,10 @@ impl HangtimeApp {
                 let entered = search.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.add_space(4.0);
                 for (id, name, trials) in &matches {
-                    let text = format!("{name}  ·  {trials} trial{}", if *trials == 1 { "" } else { "s" });
+                    let text = format!(
+                        "{name}  ·  {trials} trial{}",
+                        if *trials == 1 { "" } else { "s" }
+                    );
                     if ui
                         .add(egui::Button::new(text).frame(false))
                         .on_hover_text(format!("Save the jumps for {name}"))
@@ -175,24 +149,7 @@ impl HangtimeApp {
                     assign(AssignTarget::Existing(matches[0].0), &dialog, commands);
                 }
                 ui.separator();
-                if dialog.jumps.len() > 1 {
-                    ui.label(RichText::new("Jumps to assign").weak());
-                    ui.horizontal_wrapped(|ui| {
-                        for (i, on) in dialog.jumps.iter_mut().enumerate() {
-                            ui.checkbox(on, format!("Jump {}", i + 1));
-                        }
-                    });
-                }
-                ui.horizontal(|ui| {
-                    let label = ui.label("Body mass that day");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut dialog.body_mass)
-                            .hint_text("kg, optional")
-                            .desired_width(80.0),
-                    )
-                    .labelled_by(label.id)
-                    .on_hover_text("Gives peak power (Sayers) for CMJ and SJ");
-                });
+                jumps_and_body_mass(ui, &mut dialog);
             });
         if open {
             self.library.assign = Some(dialog);
@@ -200,4 +157,70 @@ impl HangtimeApp {
             commands.push(Command::Library(LibraryCommand::CloseAssign));
         }
     }
+}
+
+fn push_assign(target: AssignTarget, dialog: &AssignDialog, commands: &mut CommandQueue) {
+    commands.push(Command::Library(LibraryCommand::Assign {
+        target,
+        jumps: dialog.chosen(),
+        body_mass_kg: dialog.body_mass_kg(),
+    }));
+}
+
+/// Asks, when a new athlete was asked for under a name that exists, whether to add to that
+/// athlete or make a second one; returns whether the question is shown.
+fn duplicate_question(
+    ui: &mut egui::Ui,
+    dialog: &mut AssignDialog,
+    commands: &mut CommandQueue,
+) -> bool {
+    let Some((name, existing)) = dialog.duplicate.clone() else {
+        return false;
+    };
+    ui.label(format!(
+        "An athlete named {name} already exists. Add these jumps to them, or create a second athlete of that name?"
+    ));
+    ui.horizontal(|ui| {
+        if let Some(id) = existing.first()
+            && ui.button(format!("Add to {name}")).clicked()
+        {
+            push_assign(AssignTarget::Existing(*id), dialog, commands);
+        }
+        if ui.button("Create a second athlete").clicked() {
+            push_assign(
+                AssignTarget::New {
+                    name: name.clone(),
+                    confirmed: true,
+                },
+                dialog,
+                commands,
+            );
+        }
+        if ui.button("Back").clicked() {
+            dialog.duplicate = None;
+        }
+    });
+    true
+}
+
+/// Which of the clip's jumps go, and the body mass that day.
+fn jumps_and_body_mass(ui: &mut egui::Ui, dialog: &mut AssignDialog) {
+    if dialog.jumps.len() > 1 {
+        ui.label(RichText::new("Jumps to assign").weak());
+        ui.horizontal_wrapped(|ui| {
+            for (i, on) in dialog.jumps.iter_mut().enumerate() {
+                ui.checkbox(on, format!("Jump {}", i + 1));
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Body mass that day");
+        ui.add(
+            egui::TextEdit::singleline(&mut dialog.body_mass)
+                .hint_text("kg, optional")
+                .desired_width(80.0),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Gives peak power (Sayers) for CMJ and SJ");
+    });
 }

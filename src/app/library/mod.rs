@@ -318,7 +318,7 @@ impl HangtimeApp {
                 target,
                 jumps,
                 body_mass_kg,
-            } => self.assign(target, &jumps, body_mass_kg),
+            } => self.assign(&target, &jumps, body_mass_kg),
             LibraryCommand::CloseAssign => library.assign = None,
             LibraryCommand::AskExclude(trial) => {
                 library.excluding = trial.map(|t| (t, String::new()));
@@ -370,7 +370,7 @@ impl HangtimeApp {
     }
 
     /// Saves the chosen jumps of the clip shown for an athlete, in one transaction.
-    fn assign(&mut self, target: AssignTarget, jumps: &[usize], body_mass_kg: Option<f64>) {
+    fn assign(&mut self, target: &AssignTarget, jumps: &[usize], body_mass_kg: Option<f64>) {
         let Some(video) = self
             .current
             .and_then(|i| self.entries.get(i))
@@ -381,7 +381,7 @@ impl HangtimeApp {
         let Some(store) = self.library.store.as_mut() else {
             return;
         };
-        let athlete = match &target {
+        let athlete = match target {
             AssignTarget::Existing(id) => AthleteRef::Existing(*id),
             AssignTarget::New { name, confirmed } => {
                 let name = name.trim();

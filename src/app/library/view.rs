@@ -48,9 +48,10 @@ impl HangtimeApp {
         egui::CentralPanel::no_frame().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("athlete-page")
-                .show(ui, |ui| match self.library.page.as_ref() {
-                    Some(page) => athlete_page(ui, page, &mut self.library.swc_text, commands),
-                    None => {
+                .show(ui, |ui| {
+                    if let Some(page) = self.library.page.as_ref() {
+                        athlete_page(ui, page, &mut self.library.swc_text, commands);
+                    } else {
                         ui.add_space(20.0);
                         ui.label(
                             RichText::new(if self.library.athletes().is_empty() {
@@ -219,7 +220,8 @@ fn athlete_page(
         });
     });
     ui.horizontal(|ui| {
-        egui::ComboBox::from_label("Metric")
+        let label = ui.label("Metric");
+        egui::ComboBox::from_id_salt("page-metric")
             .selected_text(spec.label)
             .show_ui(ui, |ui| {
                 for id in metrics_present(page) {
@@ -230,7 +232,9 @@ fn athlete_page(
                         library_command(commands, LibraryCommand::SetMetric(id));
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         if let Some(kind) = page.kind {
             ui.label(RichText::new(kind.name().to_uppercase()).weak());
         }
@@ -423,6 +427,7 @@ fn history_table(ui: &mut Ui, page: &AthletePage, commands: &mut CommandQueue) {
     ui.push_id("history-table", |ui| {
         TableBuilder::new(ui)
             .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .vscroll(false)
             .column(Column::exact(90.0))
             .column(Column::exact(44.0))

@@ -6,7 +6,7 @@ use super::action_button;
 use crate::analysis::JumpKind;
 use crate::app::HangtimeApp;
 use crate::app::actions::Action;
-use crate::app::commands::{Command, CommandQueue};
+use crate::app::commands::{Command, CommandQueue, View};
 use crate::app::settings::ThemeChoice;
 use crate::pose::ModelVariant;
 use crate::report::{CsvDialect, CsvHeaders};
@@ -24,6 +24,23 @@ impl HangtimeApp {
                 ui.separator();
                 ui.label(format!("Hangtime {}", env!("CARGO_PKG_VERSION")));
             });
+            ui.separator();
+            // The two views, always one click away.
+            for (action, view) in [
+                (Action::ShowAnalysis, View::Analysis),
+                (Action::ShowLibrary, View::Library),
+            ] {
+                let tab = ui.add_enabled(
+                    action.enabled(&self.action_context()),
+                    egui::Button::selectable(self.view == view, action.spec().label),
+                );
+                if tab
+                    .on_hover_text(action.tooltip(ui.ctx().os().is_mac()))
+                    .clicked()
+                {
+                    commands.push(action.command());
+                }
+            }
         });
     }
 
