@@ -176,6 +176,8 @@ impl LibraryState {
                         ),
                     ));
                 }
+                // Changes are what comes after this; the first query runs anyway.
+                self.data_version = store.data_version().ok();
                 self.store = Some(store);
             }
             Err(e) => {
