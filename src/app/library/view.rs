@@ -424,39 +424,66 @@ fn trend_plot(ui: &mut Ui, page: &AthletePage) {
 
 fn history_table(ui: &mut Ui, page: &AthletePage, commands: &mut CommandQueue) {
     let spec = page.metric.spec();
-    ui.push_id("history-table", |ui| {
-        TableBuilder::new(ui)
-            .striped(true)
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .vscroll(false)
-            .column(Column::exact(90.0))
-            .column(Column::exact(44.0))
-            .column(Column::exact(120.0).clip(true))
-            .column(Column::exact(110.0))
-            .column(Column::initial(160.0).clip(true))
-            .column(Column::remainder())
-            .header(ROW_HEIGHT, |mut h| {
-                for title in ["Date", "Kind", "Video", spec.short, "Notes", ""] {
-                    h.col(|ui| {
-                        ui.strong(title);
+    // The chosen metric first, with its interval; then every other metric the athlete has.
+    let others: Vec<MetricId> = metrics_present(page)
+        .into_iter()
+        .filter(|id| *id != page.metric)
+        .collect();
+    let headers: Vec<String> = others
+        .iter()
+        .map(|id| {
+            let s = id.spec();
+            if s.display.symbol.is_empty() {
+                s.label.to_owned()
+            } else {
+                format!("{} [{}]", s.label, s.display.symbol)
+            }
+        })
+        .collect();
+    egui::ScrollArea::horizontal()
+        .id_salt("history-scroll")
+        .show(ui, |ui| {
+            ui.push_id("history-table", |ui| {
+                TableBuilder::new(ui)
+                    .striped(true)
+                    .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                    .vscroll(false)
+                    .column(Column::exact(90.0))
+                    .column(Column::exact(44.0))
+                    .column(Column::exact(120.0).clip(true))
+                    .column(Column::exact(150.0))
+                    .column(Column::exact(140.0))
+                    .column(Column::initial(160.0).clip(true))
+                    .columns(Column::auto().at_least(70.0), others.len())
+                    .header(ROW_HEIGHT, |mut h| {
+                        for title in ["Date", "Kind", "Video", spec.label, "", "Notes"] {
+                            h.col(|ui| {
+                                ui.strong(title);
+                            });
+                        }
+                        for title in &headers {
+                            h.col(|ui| {
+                                ui.strong(title);
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(ROW_HEIGHT, page.trials.len(), |mut row| {
+                            let Some(t) = page.trials.get(row.index()) else {
+                                return;
+                            };
+                            trial_row(&mut row, page, t, &others, commands);
+                        });
                     });
-                }
-            })
-            .body(|body| {
-                body.rows(ROW_HEIGHT, page.trials.len(), |mut row| {
-                    let Some(t) = page.trials.get(row.index()) else {
-                        return;
-                    };
-                    trial_row(&mut row, page, t, commands);
-                });
             });
-    });
+        });
 }
 
 fn trial_row(
     row: &mut egui_extras::TableRow<'_, '_>,
     page: &AthletePage,
     t: &HistoryRow,
+    others: &[MetricId],
     commands: &mut CommandQueue,
 ) {
     let spec = page.metric.spec();
@@ -500,26 +527,6 @@ fn trial_row(
         }
     });
     row.col(|ui| {
-        let mut notes = Vec::new();
-        if t.best_of_session {
-            notes.push("best".to_owned());
-        }
-        if t.edited {
-            notes.push("edited".to_owned());
-        }
-        if t.revision > 1 {
-            notes.push(format!("revision {}", t.revision));
-        }
-        if t.excluded {
-            notes.push(if t.exclusion_reason.is_empty() {
-                "excluded".to_owned()
-            } else {
-                format!("excluded: {}", t.exclusion_reason)
-            });
-        }
-        ui.label(text(notes.join(", "), ui));
-    });
-    row.col(|ui| {
         if ui
             .small_button("Open")
             .on_hover_text("Open the video at this jump")
@@ -555,4 +562,32 @@ fn trial_row(
             library_command(commands, LibraryCommand::AskExclude(Some(t.trial)));
         }
     });
+    row.col(|ui| {
+        let mut notes = Vec::new();
+        if t.best_of_session {
+            notes.push("best".to_owned());
+        }
+        if t.edited {
+            notes.push("edited".to_owned());
+        }
+        if t.revision > 1 {
+            notes.push(format!("revision {}", t.revision));
+        }
+        if t.excluded {
+            notes.push(if t.exclusion_reason.is_empty() {
+                "excluded".to_owned()
+            } else {
+                format!("excluded: {}", t.exclusion_reason)
+            });
+        }
+        ui.label(text(notes.join(", "), ui));
+    });
+    for id in others {
+        row.col(|ui| {
+            let value = t
+                .metric(*id)
+                .map_or_else(|| "–".to_owned(), |v| id.spec().format_number(v));
+            ui.label(text(value, ui).monospace());
+        });
+    }
 }
