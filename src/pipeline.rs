@@ -65,6 +65,27 @@ pub struct Progress {
     pub elapsed: Duration,
 }
 
+/// Watches a run as it goes: the app shows each frame and pose as soon as it is tracked, and
+/// the jumps found so far, without decoding the clip a second time.
+pub trait TrackObserver {
+    /// After each tracked frame.
+    fn progress(&mut self, progress: Progress);
+    /// The clip is probed and about to be decoded (not called when the poses come from the
+    /// cache: nothing is decoded then).
+    fn opened(&mut self, _info: &VideoInfo) {}
+    /// A decoded frame, handed on once tracked, and its pose.
+    fn tracked(&mut self, _frame: video::Frame, _pose: &PoseFrame) {}
+}
+
+/// An observer that only passes progress on (the command line's).
+struct ProgressOnly<'a>(&'a mut dyn FnMut(Progress));
+
+impl TrackObserver for ProgressOnly<'_> {
+    fn progress(&mut self, progress: Progress) {
+        (self.0)(progress);
+    }
+}
+
 /// Everything known about one analysed video.
 #[derive(Debug, Clone)]
 pub struct VideoAnalysis {
@@ -98,6 +119,22 @@ pub fn analyze_video(
 ) -> Result<VideoAnalysis, PipelineError> {
     let prepared = prepare_video(path, tracker.options(), options)?;
     analyze_prepared(prepared, tracker, options, model_load, cancel, progress)
+}
+
+/// [`analyze_video`] with an observer that sees every frame and pose as it is tracked.
+///
+/// # Errors
+/// As [`analyze_video`].
+pub fn analyze_video_observed(
+    path: &Path,
+    tracker: &mut Tracker,
+    options: &PipelineOptions,
+    model_load: Duration,
+    cancel: &AtomicBool,
+    observer: &mut dyn TrackObserver,
+) -> Result<VideoAnalysis, PipelineError> {
+    let prepared = prepare_video(path, tracker.options(), options)?;
+    analyze_prepared_observed(prepared, tracker, options, model_load, cancel, observer)
 }
 
 /// A video made ready for tracking before a tracker is at hand: its poses from the cache,
@@ -176,6 +213,28 @@ pub fn analyze_prepared(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<VideoAnalysis, PipelineError> {
+    analyze_prepared_observed(
+        prepared,
+        tracker,
+        options,
+        model_load,
+        cancel,
+        &mut ProgressOnly(progress),
+    )
+}
+
+/// [`analyze_prepared`] with an observer that sees every frame and pose as it is tracked.
+///
+/// # Errors
+/// As [`analyze_prepared`].
+pub fn analyze_prepared_observed(
+    prepared: PreparedVideo,
+    tracker: &mut Tracker,
+    options: &PipelineOptions,
+    model_load: Duration,
+    cancel: &AtomicBool,
+    observer: &mut dyn TrackObserver,
+) -> Result<VideoAnalysis, PipelineError> {
     let variant = tracker.options().variant;
     // Prepared for another tracker: its cache lookup does not apply.
     let prepared = if prepared.tracker == tracker.options() {
@@ -202,12 +261,13 @@ pub fn analyze_prepared(
             (info, hit.poses, hit.warnings)
         }
         Source::Decoding(decoding) => {
+            observer.opened(&decoding.info);
             let fresh = track_video(
                 &path,
                 decoding,
                 tracker,
                 cancel,
-                progress,
+                observer,
                 &mut timings,
                 started,
             )?;
@@ -258,7 +318,7 @@ fn track_video(
     Decoding { info, decoder }: Decoding,
     tracker: &mut Tracker,
     cancel: &AtomicBool,
-    progress: &mut dyn FnMut(Progress),
+    observer: &mut dyn TrackObserver,
     timings: &mut Timings,
     started: Instant,
 ) -> Result<(VideoInfo, Vec<PoseFrame>, Vec<String>), PipelineError> {
@@ -290,6 +350,7 @@ fn track_video(
                     .map(|p| p.landmarks.iter().map(|l| (l.x, l.y)).collect())
                     .unwrap_or_default();
                 pose.background_dy = background.step(&frame.image(), &points);
+                observer.tracked(frame, &pose);
                 poses.push(pose);
             }
             Err(e) => {
@@ -297,7 +358,7 @@ fn track_video(
                 return Err(e.into());
             }
         }
-        progress(Progress {
+        observer.progress(Progress {
             frames_done: poses.len(),
             frames_total: info.frames.max(poses.len()),
             elapsed: started.elapsed(),

@@ -9,11 +9,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::pipeline::{PipelineOptions, VideoAnalysis, analyze_video};
+use std::sync::mpsc::SyncSender;
+
+use crate::pipeline::{PipelineOptions, VideoAnalysis, analyze_video_observed};
 use crate::pose::{ModelVariant, Tracker, TrackerOptions};
 use crate::report;
 use crate::video::PreviewDecode;
 
+use super::live::{FeedItem, LiveObserver, SharedLive};
 use super::tasks::{JobFailure, TaskContext, capitalise};
 
 /// What a finished task hands back to the app.
@@ -120,11 +123,14 @@ pub fn load_tracker(
     }
 }
 
-/// Analyses `path` with the tracker in `slot`.
+/// Analyses `path` with the tracker in `slot`, showing what it finds as it goes in `live`
+/// and handing its decoded frames to the preview through `frames`.
 pub fn analyse(
     slot: SharedTracker,
     path: PathBuf,
     options: PipelineOptions,
+    live: SharedLive,
+    frames: Option<SyncSender<FeedItem>>,
 ) -> impl FnOnce(&TaskContext) -> Result<TaskOutput, JobFailure> + Send + 'static {
     move |ctx| {
         let mut guard = lock(&slot);
@@ -135,13 +141,14 @@ pub fn analyse(
                 || "the pose tracker is not loaded, so no video can be analysed".to_owned(),
             ))));
         };
-        analyze_video(
+        let mut observer = LiveObserver::new(ctx, live, frames, options.analysis.clone());
+        analyze_video_observed(
             &path,
             tracker,
             &options,
             model_load,
             ctx.cancel_flag(),
-            &mut |p| ctx.report(p.frames_done, p.frames_total),
+            &mut observer,
         )
         .map(|result| TaskOutput::Analysed(Box::new(result)))
         .map_err(|e| {

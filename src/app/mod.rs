@@ -17,6 +17,7 @@ mod edits;
 mod export;
 mod flame;
 mod library;
+mod live;
 mod overlay;
 mod plots;
 mod poll;
@@ -43,6 +44,7 @@ pub use analysis_tasks::{TaskOutput, TrackerState};
 pub use commands::{Command, CommandQueue, EdgeStep, FlightEdge, PlaybackSpeed, View};
 pub use export::ExportKind;
 pub use library::LibraryState;
+pub use live::{Provisional, SharedLive};
 pub use settings::{MAX_RECENT_FILES, OverlaySettings, Settings, ThemeChoice};
 pub use state::{AnalysisStatus, Playback, VideoEntry};
 pub use tasks::{JobFailure, Lane, TaskHandle, TaskId};
@@ -120,6 +122,8 @@ pub fn run(config: AppConfig) -> eframe::Result {
 struct CurrentPreview {
     path: PathBuf,
     source: PreviewSource,
+    /// Fed by the video's analysis rather than decoded on its own.
+    fed: bool,
 }
 
 /// The overlay video being written.

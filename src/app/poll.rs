@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::analysis_tasks::{TaskOutput, TrackerState};
 use super::commands::Command;
+use super::live::SharedLive;
 use super::state::{AnalysisStatus, VideoEntry};
 use super::tasks::{Finished, JobFailure, TaskId};
 use super::{HangtimeApp, actions, flame, is_video_path, screenshot};
@@ -32,10 +33,30 @@ impl HangtimeApp {
             }
         }
         self.apply_pending_open();
+        self.fall_back_to_decoded_preview();
         if self.is_busy() || self.overlay_export.is_some() {
             // Progress arrives through repaint requests; this is a backstop for a stalled
             // task so the status bar never looks frozen.
             self.ctx.request_repaint_after(Duration::from_millis(250));
+        }
+    }
+
+    /// A fed preview gets no frames when the poses came from the cache, the clip is too long
+    /// to hold, or the analysis failed: the video shown is then previewed by its own decode.
+    fn fall_back_to_decoded_preview(&mut self) {
+        let (Some(index), Some(preview)) = (self.current, &self.preview) else {
+            return;
+        };
+        if !preview.fed || preview.source.layout().is_some() {
+            return;
+        }
+        let Some(entry) = self.entries.get(index) else {
+            return;
+        };
+        let refused = entry.live.as_ref().is_some_and(SharedLive::preview_refused);
+        if refused || !entry.is_busy() {
+            self.preview = None;
+            self.select(index);
         }
     }
 

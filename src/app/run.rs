@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::analysis_tasks;
 use super::commands::{Command, EdgeStep, FlightEdge};
 use super::export::{self, ExportKind};
+use super::live::{self, SharedLive};
 use super::state::{AnalysisStatus, Playback, VideoEntry};
 use super::tasks::{Lane, capitalise};
 use super::{CurrentPreview, HangtimeApp, RunningExport, VIDEO_EXTENSIONS, flame, table};
@@ -15,6 +16,13 @@ use crate::pipeline::{PipelineOptions, VideoAnalysis};
 use crate::report::CsvFormat;
 use crate::util::file_name;
 use crate::video::PreviewSource;
+
+/// A queued analysis: its task, its live state, and the preview it will feed (if it runs next).
+struct Submitted {
+    job: super::TaskHandle,
+    live: SharedLive,
+    fed_preview: Option<PreviewSource>,
+}
 
 /// Commands may queue more (the open dialog queues opens); bounded in case of a loop.
 const MAX_COMMAND_ROUNDS: usize = 8;
@@ -147,16 +155,42 @@ impl HangtimeApp {
         }
     }
 
-    /// Queues the analysis of `path`; the handle goes to the video's entry.
-    fn submit(&mut self, path: &Path) -> Option<super::TaskHandle> {
+    /// Queues the analysis of `path`. When it runs next, its decoded frames also feed a
+    /// preview (one decode for both), handed back for the video's entry with the task.
+    fn submit(&mut self, path: &Path) -> Option<Submitted> {
+        let live = SharedLive::default();
+        let analysis_ahead = self.entries.iter().any(|e| e.is_busy() && e.path != path);
+        let mut fed_preview = None;
+        let mut frames = None;
+        if !analysis_ahead {
+            let ctx = self.ctx.clone();
+            let (source, feed) =
+                PreviewSource::fed(self.preview_options, move || ctx.request_repaint());
+            let (tx, rx) = live::feed_channel();
+            let name = format!("Preview of {}", file_name(path));
+            if self
+                .tasks
+                .spawn(Lane::Feed, name, live::feed_preview(feed, rx, live.clone()))
+                .is_ok()
+            {
+                fed_preview = Some(source);
+                frames = Some(tx);
+            }
+        }
         let work = analysis_tasks::analyse(
             Arc::clone(&self.tracker),
             path.to_path_buf(),
             self.pipeline_options(),
+            live.clone(),
+            frames,
         );
         let name = format!("Analysing {}", file_name(path));
         match self.tasks.spawn(Lane::Analysis, name, work) {
-            Ok(id) => self.tasks.get(id).cloned(),
+            Ok(id) => self.tasks.get(id).cloned().map(|job| Submitted {
+                job,
+                live,
+                fed_preview,
+            }),
             Err(message) => {
                 self.toasts.error(message);
                 None
@@ -172,20 +206,30 @@ impl HangtimeApp {
             if matches!(
                 self.entries[i].status,
                 AnalysisStatus::Failed(_) | AnalysisStatus::Cancelled
-            ) && let Some(job) = self.submit(&path)
+            ) && let Some(submitted) = self.submit(&path)
             {
-                self.entries[i].job = Some(job);
-                self.entries[i].status = AnalysisStatus::Queued;
+                let entry = &mut self.entries[i];
+                entry.job = Some(submitted.job);
+                entry.live = Some(submitted.live);
+                entry.fed_preview = submitted.fed_preview;
+                entry.status = AnalysisStatus::Queued;
+                if self.current == Some(i) {
+                    // Shown already: the re-analysis feeds a fresh preview.
+                    self.preview = None;
+                }
             }
             self.select(i);
             *opened_this_frame = true;
             return;
         }
-        let Some(job) = self.submit(&path) else {
+        let Some(submitted) = self.submit(&path) else {
             return;
         };
         let name = file_name(&path);
-        self.entries.push(VideoEntry::queued(path, job));
+        let mut entry = VideoEntry::queued(path, submitted.job);
+        entry.live = Some(submitted.live);
+        entry.fed_preview = submitted.fed_preview;
+        self.entries.push(entry);
         if *opened_this_frame {
             self.toasts.info(format!("{name} is queued for analysis."));
         } else {
@@ -224,6 +268,19 @@ impl HangtimeApp {
         // One preview at a time: a resident clip can take hundreds of megabytes. Dropping it
         // stops its decoding, so the preview lane moves on to the new one.
         self.preview = None;
+        if let Some(source) = self
+            .entries
+            .get_mut(index)
+            .and_then(|e| e.fed_preview.take())
+        {
+            // Its analysis decodes the frames for it.
+            self.preview = Some(CurrentPreview {
+                path,
+                source,
+                fed: true,
+            });
+            return;
+        }
         let ctx = self.ctx.clone();
         let (source, decode) =
             PreviewSource::create(&path, self.preview_options, move || ctx.request_repaint());
@@ -232,7 +289,13 @@ impl HangtimeApp {
             .tasks
             .spawn(Lane::Preview, name, analysis_tasks::preview(decode))
         {
-            Ok(_) => self.preview = Some(CurrentPreview { path, source }),
+            Ok(_) => {
+                self.preview = Some(CurrentPreview {
+                    path,
+                    source,
+                    fed: false,
+                });
+            }
             Err(message) => self.toasts.error(format!(
                 "The video preview could not start: {}",
                 capitalise(&message)

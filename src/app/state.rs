@@ -7,7 +7,9 @@ use crate::pipeline::VideoAnalysis;
 
 use super::commands::{FlightEdge, PlaybackSpeed};
 use super::edits::EditHistory;
+use super::live::{Provisional, SharedLive};
 use super::tasks::{JobFailure, TaskHandle};
+use crate::video::PreviewSource;
 
 /// Where a video's analysis stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +41,10 @@ pub struct VideoEntry {
     pub bands: Vec<PhaseBand>,
     /// Corrections that can be undone and redone.
     pub edits: EditHistory,
+    /// What the running analysis has shown so far.
+    pub live: Option<SharedLive>,
+    /// A preview fed by this video's analysis, until the video is shown.
+    pub(super) fed_preview: Option<PreviewSource>,
 }
 
 impl VideoEntry {
@@ -51,6 +57,8 @@ impl VideoEntry {
             result: None,
             bands: Vec::new(),
             edits: EditHistory::default(),
+            live: None,
+            fed_preview: None,
         }
     }
 
@@ -62,6 +70,8 @@ impl VideoEntry {
     /// Stores a finished job's outcome.
     pub fn finish(&mut self, outcome: Result<Box<VideoAnalysis>, JobFailure>) {
         self.job = None;
+        self.live = None;
+        self.fed_preview = None;
         match outcome {
             Ok(result) => {
                 self.result = Some(result);
@@ -82,6 +92,11 @@ impl VideoEntry {
         self.bands = self.result.as_ref().map_or_else(Vec::new, |r| {
             bands(&r.analysis.jumps, clip_end(&r.analysis.signals.t))
         });
+    }
+
+    /// The jumps found so far while the analysis runs.
+    pub fn provisional(&self) -> Option<std::sync::Arc<Provisional>> {
+        self.live.as_ref().and_then(SharedLive::provisional)
     }
 
     /// Whether the analysis is queued or running.

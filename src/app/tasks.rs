@@ -30,6 +30,8 @@ pub enum Lane {
     Preview,
     /// Writing files that take a while (the overlay video).
     Export,
+    /// Sampling the frames an analysis decodes into the preview.
+    Feed,
 }
 
 impl Lane {
@@ -38,6 +40,7 @@ impl Lane {
             Self::Analysis => "hangtime-analysis",
             Self::Preview => "hangtime-preview",
             Self::Export => "hangtime-export",
+            Self::Feed => "hangtime-feed",
         }
     }
 }
@@ -114,6 +117,11 @@ impl TaskContext {
     /// The cancel flag itself, for library calls that take one.
     pub fn cancel_flag(&self) -> &Arc<AtomicBool> {
         &self.cancel
+    }
+
+    /// Wakes the UI now (something other than progress can be shown).
+    pub fn wake(&self) {
+        (self.notify)();
     }
 
     /// Records progress and wakes the UI, at most every [`PROGRESS_REPAINT_INTERVAL`].

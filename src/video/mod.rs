@@ -21,8 +21,8 @@ pub use encode::{VideoEncoder, export_size};
 pub use error::VideoError;
 pub use frame::{Affine, Border, ColourMatrix, Frame, Normalise, Plane, Rotation, YuvImage};
 pub use preview::{
-    PreviewDecode, PreviewFrame, PreviewLayout, PreviewMode, PreviewOptions, PreviewSource,
-    PreviewStatus, preview_size,
+    PreviewDecode, PreviewFeed, PreviewFrame, PreviewLayout, PreviewMode, PreviewOptions,
+    PreviewSource, PreviewStatus, preview_size,
 };
 pub use probe::{VideoInfo, probe, recorded_at};
 

@@ -371,6 +371,20 @@ fn run(path: &Path, options: PreviewOptions, shared: &Shared) -> Result<(), Vide
     let (mode, (width, height)) = choose_layout(&info, options);
     let map = preview_map(&info, width, height);
     let total = info.frames;
+    set_layout(shared, info, mode, (width, height));
+    match mode {
+        PreviewMode::Resident => run_resident(path, &map, (width, height), total, shared),
+        PreviewMode::Seeking => run_seeking(path, pts, &map, (width, height), shared),
+    }
+}
+
+fn set_layout(
+    shared: &Shared,
+    info: VideoInfo,
+    mode: PreviewMode,
+    (width, height): (usize, usize),
+) {
+    let total = info.frames;
     {
         let mut state = shared.lock();
         state.layout = Some(PreviewLayout {
@@ -382,9 +396,28 @@ fn run(path: &Path, options: PreviewOptions, shared: &Shared) -> Result<(), Vide
         state.status = Some(PreviewStatus::Decoding { done: 0, total });
     }
     (shared.notify)();
-    match mode {
-        PreviewMode::Resident => run_resident(path, &map, (width, height), total, shared),
-        PreviewMode::Seeking => run_seeking(path, pts, &map, (width, height), shared),
+}
+
+/// Keeps one more resident frame; wakes the viewer at most every [`NOTIFY_INTERVAL`].
+fn keep_resident(
+    shared: &Shared,
+    picture: PreviewFrame,
+    total: usize,
+    last_notify: &mut Option<Instant>,
+) {
+    {
+        let mut state = shared.lock();
+        state.times.push(picture.time_s);
+        state.resident.push(Arc::new(picture));
+        let done = state.resident.len();
+        state.status = Some(PreviewStatus::Decoding {
+            done,
+            total: total.max(done),
+        });
+    }
+    if last_notify.is_none_or(|t| t.elapsed() >= NOTIFY_INTERVAL) {
+        *last_notify = Some(Instant::now());
+        (shared.notify)();
     }
 }
 
@@ -401,21 +434,12 @@ fn run_resident(
         if shared.stopped() {
             return Ok(());
         }
-        let picture = Arc::new(sample(&frame, map, width, height));
-        {
-            let mut state = shared.lock();
-            state.times.push(frame.time_s);
-            state.resident.push(picture);
-            let done = state.resident.len();
-            state.status = Some(PreviewStatus::Decoding {
-                done,
-                total: total.max(done),
-            });
-        }
-        if last_notify.is_none_or(|t| t.elapsed() >= NOTIFY_INTERVAL) {
-            last_notify = Some(Instant::now());
-            (shared.notify)();
-        }
+        keep_resident(
+            shared,
+            sample(&frame, map, width, height),
+            total,
+            &mut last_notify,
+        );
     }
     let mut state = shared.lock();
     if state.resident.is_empty() {
@@ -423,6 +447,77 @@ fn run_resident(
     }
     state.status = Some(PreviewStatus::Ready);
     Ok(())
+}
+
+/// Preview frames from someone else's decoder: the app hands on the frames its analysis
+/// decodes, so a clip is decoded once. Only for clips held resident; a longer one is refused
+/// at [`PreviewFeed::start`] and previewed by decoding it separately.
+pub struct PreviewFeed {
+    shared: Arc<Shared>,
+    options: PreviewOptions,
+    layout: Option<(Affine, (usize, usize), usize)>,
+    last_notify: Option<Instant>,
+}
+
+impl std::fmt::Debug for PreviewFeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreviewFeed").finish_non_exhaustive()
+    }
+}
+
+impl PreviewSource {
+    /// A preview whose frames are pushed through the returned feed.
+    pub fn fed(
+        options: PreviewOptions,
+        notify: impl Fn() + Send + Sync + 'static,
+    ) -> (Self, PreviewFeed) {
+        let (source, decode) = Self::create(Path::new(""), options, notify);
+        let feed = PreviewFeed {
+            shared: decode.shared,
+            options,
+            layout: None,
+            last_notify: None,
+        };
+        (source, feed)
+    }
+}
+
+impl PreviewFeed {
+    /// The clip's facts; `false` when the clip would not be held resident.
+    pub fn start(&mut self, info: &VideoInfo) -> bool {
+        let (mode, size) = choose_layout(info, self.options);
+        if mode != PreviewMode::Resident {
+            return false;
+        }
+        let map = preview_map(info, size.0, size.1);
+        self.layout = Some((map, size, info.frames));
+        set_layout(&self.shared, info.clone(), mode, size);
+        true
+    }
+
+    /// The next decoded frame; `false` once nobody shows this preview any more (or before
+    /// [`PreviewFeed::start`]).
+    pub fn push(&mut self, frame: &Frame) -> bool {
+        if self.shared.stopped() {
+            return false;
+        }
+        let Some((map, (width, height), total)) = &self.layout else {
+            return false;
+        };
+        let picture = sample(frame, map, *width, *height);
+        keep_resident(&self.shared, picture, *total, &mut self.last_notify);
+        true
+    }
+
+    /// Every frame was pushed: the preview is complete.
+    pub fn finish(self) {
+        let mut state = self.shared.lock();
+        if !state.resident.is_empty() {
+            state.status = Some(PreviewStatus::Ready);
+        }
+        drop(state);
+        (self.shared.notify)();
+    }
 }
 
 fn run_seeking(

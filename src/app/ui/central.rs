@@ -7,7 +7,7 @@ use super::{error_banner, tool_button};
 use crate::analysis::{PhaseBand, band_at, clip_end};
 use crate::app::actions::Action;
 use crate::app::commands::{Command, CommandQueue, PlaybackSpeed};
-use crate::app::state::AnalysisStatus;
+use crate::app::state::{AnalysisStatus, VideoEntry};
 use crate::app::tasks::capitalise;
 use crate::app::{HangtimeApp, overlay, plots, theme, timeline, viewer};
 use crate::video::PreviewStatus;
@@ -32,7 +32,12 @@ impl HangtimeApp {
 
         let entry = self.entries.get(index);
         let result = entry.and_then(|e| e.result.as_deref());
-        let bands: &[PhaseBand] = entry.map_or(&[], |e| e.bands.as_slice());
+        let live = entry.and_then(|e| e.live.clone());
+        let provisional = entry.and_then(VideoEntry::provisional);
+        let bands: &[PhaseBand] = match (&provisional, result) {
+            (Some(p), None) => p.bands.as_slice(),
+            _ => entry.map_or(&[], |e| e.bands.as_slice()),
+        };
         let plots_height = if result.is_some() {
             (ui.available_height() * 0.3).clamp(170.0, 300.0)
         } else {
@@ -52,7 +57,14 @@ impl HangtimeApp {
         let video_size = result
             .map(|r| (r.info.width, r.info.height))
             .or_else(|| layout.as_ref().map(|l| (l.info.width, l.info.height)));
-        let pose = result.and_then(|r| r.poses.get(frame_index));
+        // While tracking runs, each frame's skeleton shows as soon as it is tracked.
+        let live_pose = live
+            .as_ref()
+            .filter(|_| result.is_none())
+            .and_then(|l| l.pose(frame_index));
+        let pose = result
+            .and_then(|r| r.poses.get(frame_index))
+            .or(live_pose.as_ref());
         let com = result.and_then(|r| {
             let s = &r.analysis.signals;
             Some((*s.com_x.get(frame_index)?, *s.com.value.get(frame_index)?))
@@ -84,7 +96,11 @@ impl HangtimeApp {
         ui.allocate_ui(vec2(ui.available_width(), viewer_height), |ui| {
             viewer::show(ui, &mut self.viewer, &input);
         });
-        let jumps = result.map_or(&[][..], |r| r.analysis.jumps.as_slice());
+        let jumps = match (result, &provisional) {
+            (Some(r), _) => r.analysis.jumps.as_slice(),
+            (None, Some(p)) => p.jumps.as_slice(),
+            (None, None) => &[][..],
+        };
         timeline::show(
             ui,
             &timeline::TimelineInput {
@@ -190,6 +206,14 @@ impl HangtimeApp {
                 "No frames yet".to_owned()
             };
             ui.label(RichText::new(label).monospace());
+            if let Some(live) = self.current_entry().and_then(|e| e.live.as_ref()) {
+                // How far tracking has got: the skeleton is drawn up to here.
+                ui.label(
+                    RichText::new(format!("· tracked {} of {}", live.tracked(), times.len()))
+                        .monospace()
+                        .weak(),
+                );
+            }
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 tool_button(
                     ui,

@@ -70,6 +70,17 @@ impl HangtimeApp {
             (AnalysisStatus::Failed(message), None) => {
                 ui.colored_label(theme::ERROR, message);
             }
+            (_, None) if entry.provisional().is_some_and(|p| !p.jumps.is_empty()) => {
+                if let Some(p) = entry.provisional() {
+                    ui.label(
+                        RichText::new(
+                            "Provisional: found in the frames tracked so far; the values may still change, and saving and export wait for the end.",
+                        )
+                        .color(theme::EDITED),
+                    );
+                    table::show(ui, &p.jumps, self.playback.selected_jump, commands);
+                }
+            }
             (AnalysisStatus::Cancelled, None) => {
                 ui.label("The analysis was cancelled. Open the video again to analyse it.");
             }

@@ -1,0 +1,210 @@
+//! Results as they come: while a video is tracked, its frames feed the preview (one decode for
+//! both), each pose is shown as soon as it exists, and the jumps found in the poses so far
+//! appear as provisional rows once their landing has been tracked. The final analysis, over
+//! every frame, replaces them.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::analysis::{self, AnalysisOptions, ClipFacts, Jump, PhaseBand};
+use crate::pipeline::{Progress, TrackObserver};
+use crate::pose::PoseFrame;
+use crate::timing::Timings;
+use crate::video::{Frame, PreviewFeed, VideoInfo};
+
+use super::analysis_tasks::TaskOutput;
+use super::tasks::{JobFailure, TaskContext};
+
+/// How often the jumps are looked for in the poses tracked so far (a few milliseconds each).
+const PROVISIONAL_INTERVAL: Duration = Duration::from_millis(250);
+/// Tracked time after a landing before its jump is shown: the landing's own fit needs a few
+/// frames of contact.
+const LANDING_MARGIN_S: f64 = 0.25;
+/// Frames waiting for the preview; the tracker never waits longer than this many behind.
+const FEED_QUEUE: usize = 2;
+
+/// The jumps found in the poses tracked so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provisional {
+    /// Jumps whose landing has been tracked, in time order.
+    pub jumps: Vec<Jump>,
+    /// Their phase bands.
+    pub bands: Vec<PhaseBand>,
+    /// Frames tracked when they were found.
+    pub tracked: usize,
+}
+
+/// What a running analysis has shown so far.
+#[derive(Debug, Default)]
+pub struct LiveAnalysis {
+    poses: Vec<PoseFrame>,
+    provisional: Option<Arc<Provisional>>,
+    preview_refused: bool,
+}
+
+/// The live state as the app and the analysis task share it.
+#[derive(Debug, Clone, Default)]
+pub struct SharedLive(Arc<Mutex<LiveAnalysis>>);
+
+impl SharedLive {
+    fn lock(&self) -> MutexGuard<'_, LiveAnalysis> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The pose of frame `index`, once tracked.
+    pub fn pose(&self, index: usize) -> Option<PoseFrame> {
+        self.lock().poses.get(index).cloned()
+    }
+
+    /// Frames tracked so far.
+    pub fn tracked(&self) -> usize {
+        self.lock().poses.len()
+    }
+
+    /// The jumps found so far.
+    pub fn provisional(&self) -> Option<Arc<Provisional>> {
+        self.lock().provisional.clone()
+    }
+
+    /// Whether the preview could not be fed (the clip is too long to hold): the app decodes
+    /// one of its own then.
+    pub fn preview_refused(&self) -> bool {
+        self.lock().preview_refused
+    }
+}
+
+/// What the analysis hands to the preview.
+pub enum FeedItem {
+    /// The probed clip.
+    Start(VideoInfo),
+    /// One decoded frame.
+    Frame(Frame),
+}
+
+/// The pipeline's observer in the app: progress, frames on to the preview, poses and
+/// provisional jumps into the shared live state.
+pub struct LiveObserver<'a> {
+    ctx: &'a TaskContext,
+    live: SharedLive,
+    frames: Option<SyncSender<FeedItem>>,
+    options: AnalysisOptions,
+    poses: Vec<PoseFrame>,
+    facts: Option<ClipFacts>,
+    last_look: Instant,
+}
+
+impl<'a> LiveObserver<'a> {
+    /// An observer for one analysis; `frames` goes to the preview feed, if there is one.
+    pub fn new(
+        ctx: &'a TaskContext,
+        live: SharedLive,
+        frames: Option<SyncSender<FeedItem>>,
+        options: AnalysisOptions,
+    ) -> Self {
+        Self {
+            ctx,
+            live,
+            frames,
+            options,
+            poses: Vec::new(),
+            facts: None,
+            last_look: Instant::now(),
+        }
+    }
+
+    fn send(&mut self, item: FeedItem) {
+        if let Some(tx) = &self.frames
+            && tx.send(item).is_err()
+        {
+            // Nobody shows the preview any more.
+            self.frames = None;
+        }
+    }
+
+    /// Looks for jumps in the poses so far and publishes those whose landing is tracked.
+    fn look_for_jumps(&mut self) {
+        let Some(facts) = self.facts else { return };
+        self.last_look = Instant::now();
+        let mut analysis =
+            analysis::analyze(&self.poses, &facts, &self.options, &mut Timings::new());
+        let margin = (LANDING_MARGIN_S * facts.fps.max(1.0)).ceil() as usize;
+        let tracked = self.poses.len();
+        analysis
+            .jumps
+            .retain(|j| j.landing_frame + margin < tracked);
+        let end = analysis::clip_end(&analysis.signals.t);
+        let bands = analysis::bands(&analysis.jumps, end);
+        self.live.lock().provisional = Some(Arc::new(Provisional {
+            jumps: analysis.jumps,
+            bands,
+            tracked,
+        }));
+        self.ctx.wake();
+    }
+}
+
+impl TrackObserver for LiveObserver<'_> {
+    fn progress(&mut self, progress: Progress) {
+        self.ctx.report(progress.frames_done, progress.frames_total);
+        if self.last_look.elapsed() >= PROVISIONAL_INTERVAL {
+            self.look_for_jumps();
+        }
+    }
+
+    fn opened(&mut self, info: &VideoInfo) {
+        self.facts = Some(ClipFacts {
+            fps: info.measured_fps,
+            vfr: info.vfr,
+            width: info.width,
+            height: info.height,
+        });
+        self.send(FeedItem::Start(info.clone()));
+    }
+
+    fn tracked(&mut self, frame: Frame, pose: &PoseFrame) {
+        self.poses.push(pose.clone());
+        self.live.lock().poses.push(pose.clone());
+        self.send(FeedItem::Frame(frame));
+    }
+}
+
+/// A channel from the analysis to the preview feed.
+pub fn feed_channel() -> (SyncSender<FeedItem>, Receiver<FeedItem>) {
+    sync_channel(FEED_QUEUE)
+}
+
+/// The preview-lane task that samples the analysis's frames into the preview.
+pub fn feed_preview(
+    mut feed: PreviewFeed,
+    frames: Receiver<FeedItem>,
+    live: SharedLive,
+) -> impl FnOnce(&TaskContext) -> Result<TaskOutput, JobFailure> + Send + 'static {
+    move |_ctx| {
+        let mut started = false;
+        while let Ok(item) = frames.recv() {
+            match item {
+                FeedItem::Start(info) => {
+                    started = feed.start(&info);
+                    if !started {
+                        live.lock().preview_refused = true;
+                        break;
+                    }
+                }
+                FeedItem::Frame(frame) => {
+                    if !started || !feed.push(&frame) {
+                        break;
+                    }
+                }
+            }
+        }
+        // Dropping the receiver tells the analysis to stop sending.
+        drop(frames);
+        if started {
+            feed.finish();
+        }
+        Ok(TaskOutput::Previewed)
+    }
+}
