@@ -176,25 +176,26 @@ pub fn feed_channel() -> (SyncSender<FeedItem>, Receiver<FeedItem>) {
     sync_channel(FEED_QUEUE)
 }
 
-/// The preview-lane task that samples the analysis's frames into the preview.
+/// The feed-lane task that samples the analysis's frames into the preview.
 pub fn feed_preview(
-    mut feed: PreviewFeed,
+    feed: PreviewFeed,
     frames: Receiver<FeedItem>,
     live: SharedLive,
 ) -> impl FnOnce(&TaskContext) -> Result<TaskOutput, JobFailure> + Send + 'static {
     move |_ctx| {
-        let mut started = false;
+        let mut feed = Some(feed);
+        let mut writer = None;
         while let Ok(item) = frames.recv() {
             match item {
                 FeedItem::Start(info) => {
-                    started = feed.start(&info);
-                    if !started {
+                    writer = feed.take().and_then(|f| f.start(&info));
+                    if writer.is_none() {
                         live.lock().preview_refused = true;
                         break;
                     }
                 }
                 FeedItem::Frame(frame) => {
-                    if !started || !feed.push(&frame) {
+                    if !writer.as_mut().is_some_and(|w| w.push(&frame)) {
                         break;
                     }
                 }
@@ -202,8 +203,8 @@ pub fn feed_preview(
         }
         // Dropping the receiver tells the analysis to stop sending.
         drop(frames);
-        if started {
-            feed.finish();
+        if let Some(w) = writer {
+            w.finish();
         }
         Ok(TaskOutput::Previewed)
     }

@@ -267,6 +267,13 @@ impl HangtimeApp {
         &self.tracker_state
     }
 
+    /// Whether the preview can show frame `index` of the video shown now.
+    pub fn preview_has_frame(&self, index: usize) -> bool {
+        self.preview
+            .as_ref()
+            .is_some_and(|p| p.source.frame(index).is_some())
+    }
+
     /// The view shown.
     pub fn view(&self) -> View {
         self.view

@@ -156,7 +156,9 @@ pub fn show(ui: &mut Ui, jumps: &[Jump], selected: usize, commands: &mut Command
     // jumps scroll sideways when there are more of them than fit.
     ui.horizontal_top(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
-        ui.allocate_ui(egui::vec2(LABEL_WIDTH + UNIT_WIDTH + 12.0, height), |ui| {
+        // Tables lay their rows out top-down: each one gets a vertical child.
+        let names = egui::vec2(LABEL_WIDTH + UNIT_WIDTH + 12.0, height);
+        ui.allocate_ui_with_layout(names, egui::Layout::top_down(egui::Align::Min), |ui| {
             TableBuilder::new(ui)
                 .id_salt("metrics-table-names")
                 .striped(true)
@@ -190,36 +192,38 @@ pub fn show(ui: &mut Ui, jumps: &[Jump], selected: usize, commands: &mut Command
         egui::ScrollArea::horizontal()
             .id_salt("metrics-table-scroll")
             .show(ui, |ui| {
-                TableBuilder::new(ui)
-                    .id_salt(("metrics-table", jump_width.round() as u32))
-                    .striped(true)
-                    .vscroll(false)
-                    .min_scrolled_height(height)
-                    .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                    .columns(Column::exact(jump_width), jumps.len())
-                    .header(row_height + 2.0, |mut header| {
-                        for (j, jump) in jumps.iter().enumerate() {
-                            header.col(|ui| jump_header(ui, j, jump, selected, commands));
-                        }
-                    })
-                    .body(|body| {
-                        body.rows(row_height, rows.len(), |mut table_row| {
-                            let Some(row) = rows.get(table_row.index()) else {
-                                return;
-                            };
-                            for (j, cell) in row.cells.iter().enumerate() {
-                                table_row.col(|ui| {
-                                    cell_ui(
-                                        ui,
-                                        row,
-                                        j,
-                                        cell,
-                                        jumps.get(j).is_some_and(Jump::edited),
-                                    );
-                                });
+                ui.vertical(|ui| {
+                    TableBuilder::new(ui)
+                        .id_salt(("metrics-table", jump_width.round() as u32))
+                        .striped(true)
+                        .vscroll(false)
+                        .min_scrolled_height(height)
+                        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                        .columns(Column::exact(jump_width), jumps.len())
+                        .header(row_height + 2.0, |mut header| {
+                            for (j, jump) in jumps.iter().enumerate() {
+                                header.col(|ui| jump_header(ui, j, jump, selected, commands));
                             }
+                        })
+                        .body(|body| {
+                            body.rows(row_height, rows.len(), |mut table_row| {
+                                let Some(row) = rows.get(table_row.index()) else {
+                                    return;
+                                };
+                                for (j, cell) in row.cells.iter().enumerate() {
+                                    table_row.col(|ui| {
+                                        cell_ui(
+                                            ui,
+                                            row,
+                                            j,
+                                            cell,
+                                            jumps.get(j).is_some_and(Jump::edited),
+                                        );
+                                    });
+                                }
+                            });
                         });
-                    });
+                });
             });
     });
     warnings_ui(ui, jumps);

@@ -17,7 +17,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ffmpeg_next::{Rational, codec, format, frame};
+use ffmpeg_next::{Rational, codec, format, frame, software};
 
 use super::decode::OpenedVideo;
 use super::frame::{Affine, Frame, Rotation};
@@ -354,6 +354,98 @@ fn preview_map(info: &VideoInfo, width: usize, height: usize) -> Affine {
     Affine::scale_translate(s, offset, offset)
 }
 
+/// Turns decoded frames into upright RGBA preview pictures with FFmpeg's scaler (SIMD,
+/// several times faster than sampling each pixel: previews are made for every frame of a
+/// clip, beside the tracker), then turns the picture upright.
+struct PreviewScaler {
+    width: usize,
+    height: usize,
+    /// Made for the first frame's format and size; remade if they change.
+    context: Option<(software::scaling::Context, (format::Pixel, u32, u32))>,
+    scaled: frame::Video,
+}
+
+impl PreviewScaler {
+    fn new(width: usize, height: usize) -> Self {
+        Self {
+            width,
+            height,
+            context: None,
+            scaled: frame::Video::empty(),
+        }
+    }
+
+    /// The upright picture of `frame`, or the per-pixel sampler's when FFmpeg's scaler refuses.
+    fn picture(&mut self, frame: &Frame, map: &Affine) -> PreviewFrame {
+        self.scaled_picture(frame)
+            .unwrap_or_else(|| sample(frame, map, self.width, self.height))
+    }
+
+    fn scaled_picture(&mut self, frame: &Frame) -> Option<PreviewFrame> {
+        let quarter = matches!(frame.rotation, Rotation::Cw90 | Rotation::Cw270);
+        // The scaler works in the stored orientation.
+        let (cw, ch) = if quarter {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        };
+        let source = (
+            frame.picture.format(),
+            frame.picture.width(),
+            frame.picture.height(),
+        );
+        if self.context.as_ref().is_none_or(|(_, s)| *s != source) {
+            let context = software::scaling::Context::get(
+                source.0,
+                source.1,
+                source.2,
+                format::Pixel::RGBA,
+                u32::try_from(cw).ok()?,
+                u32::try_from(ch).ok()?,
+                software::scaling::Flags::BILINEAR,
+            )
+            .ok()?;
+            self.context = Some((context, source));
+        }
+        let (context, _) = self.context.as_mut()?;
+        context.run(&frame.picture, &mut self.scaled).ok()?;
+        let stride = self.scaled.stride(0);
+        let data = self.scaled.data(0);
+        let (w, h) = (self.width, self.height);
+        let mut rgba = vec![0u8; w * h * 4];
+        match frame.rotation {
+            Rotation::None => {
+                for (row, out) in rgba.chunks_exact_mut(w * 4).enumerate() {
+                    out.copy_from_slice(data.get(row * stride..row * stride + w * 4)?);
+                }
+            }
+            rotation => {
+                for v in 0..h {
+                    for u in 0..w {
+                        // The stored pixel shown at (u, v).
+                        let (x, y) = match rotation {
+                            Rotation::Cw90 => (v, ch - 1 - u),
+                            Rotation::Cw180 => (cw - 1 - u, ch - 1 - v),
+                            _ => (cw - 1 - v, u),
+                        };
+                        let from = y * stride + x * 4;
+                        let to = (v * w + u) * 4;
+                        rgba.get_mut(to..to + 4)?
+                            .copy_from_slice(data.get(from..from + 4)?);
+                    }
+                }
+            }
+        }
+        Some(PreviewFrame {
+            index: frame.index,
+            time_s: frame.time_s,
+            width: w,
+            height: h,
+            rgba,
+        })
+    }
+}
+
 fn sample(frame: &Frame, map: &Affine, width: usize, height: usize) -> PreviewFrame {
     let mut rgba = vec![0u8; width * height * 4];
     frame.image().sample_rgba(map, width, height, &mut rgba);
@@ -430,16 +522,12 @@ fn run_resident(
 ) -> Result<(), VideoError> {
     let mut decoder = VideoDecoder::open(path, DecodeOptions::default())?;
     let mut last_notify: Option<Instant> = None;
+    let mut scaler = PreviewScaler::new(width, height);
     while let Some(frame) = decoder.next_frame()? {
         if shared.stopped() {
             return Ok(());
         }
-        keep_resident(
-            shared,
-            sample(&frame, map, width, height),
-            total,
-            &mut last_notify,
-        );
+        keep_resident(shared, scaler.picture(&frame, map), total, &mut last_notify);
     }
     let mut state = shared.lock();
     if state.resident.is_empty() {
@@ -455,14 +543,21 @@ fn run_resident(
 pub struct PreviewFeed {
     shared: Arc<Shared>,
     options: PreviewOptions,
-    layout: Option<(Affine, (usize, usize), usize)>,
-    last_notify: Option<Instant>,
 }
 
 impl std::fmt::Debug for PreviewFeed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PreviewFeed").finish_non_exhaustive()
     }
+}
+
+/// A started feed, on the thread that samples the frames (FFmpeg's scaler stays there).
+pub struct PreviewWriter {
+    shared: Arc<Shared>,
+    map: Affine,
+    scaler: PreviewScaler,
+    total: usize,
+    last_notify: Option<Instant>,
 }
 
 impl PreviewSource {
@@ -475,37 +570,38 @@ impl PreviewSource {
         let feed = PreviewFeed {
             shared: decode.shared,
             options,
-            layout: None,
-            last_notify: None,
         };
         (source, feed)
     }
 }
 
 impl PreviewFeed {
-    /// The clip's facts; `false` when the clip would not be held resident.
-    pub fn start(&mut self, info: &VideoInfo) -> bool {
-        let (mode, size) = choose_layout(info, self.options);
+    /// The clip's facts; `None` when the clip would not be held resident.
+    pub fn start(self, info: &VideoInfo) -> Option<PreviewWriter> {
+        let (mode, (width, height)) = choose_layout(info, self.options);
         if mode != PreviewMode::Resident {
-            return false;
+            return None;
         }
-        let map = preview_map(info, size.0, size.1);
-        self.layout = Some((map, size, info.frames));
-        set_layout(&self.shared, info.clone(), mode, size);
-        true
+        let map = preview_map(info, width, height);
+        set_layout(&self.shared, info.clone(), mode, (width, height));
+        Some(PreviewWriter {
+            shared: self.shared,
+            map,
+            scaler: PreviewScaler::new(width, height),
+            total: info.frames,
+            last_notify: None,
+        })
     }
+}
 
-    /// The next decoded frame; `false` once nobody shows this preview any more (or before
-    /// [`PreviewFeed::start`]).
+impl PreviewWriter {
+    /// The next decoded frame; `false` once nobody shows this preview any more.
     pub fn push(&mut self, frame: &Frame) -> bool {
         if self.shared.stopped() {
             return false;
         }
-        let Some((map, (width, height), total)) = &self.layout else {
-            return false;
-        };
-        let picture = sample(frame, map, *width, *height);
-        keep_resident(&self.shared, picture, *total, &mut self.last_notify);
+        let picture = self.scaler.picture(frame, &self.map);
+        keep_resident(&self.shared, picture, self.total, &mut self.last_notify);
         true
     }
 

@@ -141,6 +141,24 @@ impl HangtimeApp {
             if response.changed() {
                 commands.push(Command::SeekFrame(frame));
             }
+            // While tracking runs, a bar under the slider shows how far it has got (the
+            // skeleton is drawn up to there).
+            if let Some(live) = self.current_entry().and_then(|e| e.live.as_ref())
+                && !times.is_empty()
+            {
+                let share = (live.tracked() as f32 / times.len() as f32).clamp(0.0, 1.0);
+                let rect = response.rect;
+                let bar = egui::Rect::from_min_max(
+                    egui::pos2(rect.left(), rect.bottom() - 2.0),
+                    egui::pos2(rect.left() + rect.width() * share, rect.bottom()),
+                );
+                ui.painter().rect_filled(bar, 0.0, theme::TAKEOFF);
+                response.on_hover_text(format!(
+                    "{} of {} frames tracked",
+                    live.tracked(),
+                    times.len()
+                ));
+            }
         });
     }
 
@@ -206,14 +224,6 @@ impl HangtimeApp {
                 "No frames yet".to_owned()
             };
             ui.label(RichText::new(label).monospace());
-            if let Some(live) = self.current_entry().and_then(|e| e.live.as_ref()) {
-                // How far tracking has got: the skeleton is drawn up to here.
-                ui.label(
-                    RichText::new(format!("· tracked {} of {}", live.tracked(), times.len()))
-                        .monospace()
-                        .weak(),
-                );
-            }
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 tool_button(
                     ui,
