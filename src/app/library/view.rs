@@ -563,24 +563,7 @@ fn trial_row(
         }
     });
     row.col(|ui| {
-        let mut notes = Vec::new();
-        if t.best_of_session {
-            notes.push("best".to_owned());
-        }
-        if t.edited {
-            notes.push("edited".to_owned());
-        }
-        if t.revision > 1 {
-            notes.push(format!("revision {}", t.revision));
-        }
-        if t.excluded {
-            notes.push(if t.exclusion_reason.is_empty() {
-                "excluded".to_owned()
-            } else {
-                format!("excluded: {}", t.exclusion_reason)
-            });
-        }
-        ui.label(text(notes.join(", "), ui));
+        ui.label(text(trial_notes(t), ui));
     });
     for id in others {
         row.col(|ui| {
@@ -590,4 +573,26 @@ fn trial_row(
             ui.label(text(value, ui).monospace());
         });
     }
+}
+
+/// "best, edited, revision 2, excluded: stumbled" for a trial.
+fn trial_notes(t: &HistoryRow) -> String {
+    let mut notes = Vec::new();
+    if t.best_of_session {
+        notes.push("best".to_owned());
+    }
+    if t.edited {
+        notes.push("edited".to_owned());
+    }
+    if t.revision > 1 {
+        notes.push(format!("revision {}", t.revision));
+    }
+    if t.excluded {
+        notes.push(if t.exclusion_reason.is_empty() {
+            "excluded".to_owned()
+        } else {
+            format!("excluded: {}", t.exclusion_reason)
+        });
+    }
+    notes.join(", ")
 }

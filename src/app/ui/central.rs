@@ -48,11 +48,7 @@ impl HangtimeApp {
             (ui.available_height() - TIMELINE_ROOM - plots_height - 3.0 * spacing).max(120.0);
 
         let frame_index = self.playback.frame;
-        let picture = self.preview.as_ref().and_then(|p| {
-            p.source
-                .frame(frame_index)
-                .or_else(|| p.source.nearest(frame_index))
-        });
+        let picture = self.preview_picture(frame_index);
         let layout = self.preview.as_ref().and_then(|p| p.source.layout());
         let video_size = result
             .map(|r| (r.info.width, r.info.height))
@@ -76,12 +72,7 @@ impl HangtimeApp {
                 theme::phase_colour(b.phase),
             )
         });
-        let placeholder = match self.preview.as_ref().map(|p| p.source.status()) {
-            Some(PreviewStatus::Failed(e)) => {
-                format!("No preview: {}", capitalise(&e.to_string()))
-            }
-            _ => "Decoding the preview…".to_owned(),
-        };
+        let placeholder = self.preview_placeholder();
         let input = viewer::ViewerInput {
             picture,
             video_size,
@@ -125,6 +116,23 @@ impl HangtimeApp {
                 },
                 commands,
             );
+        }
+    }
+
+    /// The preview picture of `frame`, or the nearest one decoded while it is not.
+    fn preview_picture(&self, frame: usize) -> Option<std::sync::Arc<crate::video::PreviewFrame>> {
+        self.preview
+            .as_ref()
+            .and_then(|p| p.source.frame(frame).or_else(|| p.source.nearest(frame)))
+    }
+
+    /// What the video area says while it has no picture.
+    fn preview_placeholder(&self) -> String {
+        match self.preview.as_ref().map(|p| p.source.status()) {
+            Some(PreviewStatus::Failed(e)) => {
+                format!("No preview: {}", capitalise(&e.to_string()))
+            }
+            _ => "Decoding the preview…".to_owned(),
         }
     }
 
