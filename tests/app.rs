@@ -451,3 +451,64 @@ fn jump_rows_appear_while_tracking_runs_and_keep_their_value() {
         "jump 1 was {early:.4} m while tracking, {last:.4} m at the end"
     );
 }
+
+#[test]
+fn two_jumps_are_compared_side_by_side_on_one_clock() {
+    let Some(clip) = common::shared_video(CLIP) else {
+        return;
+    };
+    let mut harness = harness(vec![clip]);
+    step_until(&mut harness, "the analysis", ANALYSIS_TIMEOUT, analysed);
+    // Pick jump 1, then jump 3, with the C key.
+    harness.state_mut().push_command(Command::SelectJump(0));
+    harness.step();
+    press(&mut harness, Modifiers::NONE, Key::C);
+    harness.state_mut().push_command(Command::SelectJump(2));
+    harness.step();
+    press(&mut harness, Modifiers::NONE, Key::C);
+    for _ in 0..4 {
+        harness.step();
+    }
+    assert_eq!(harness.state().view(), hangtime::app::View::Compare);
+    let compare = harness.state().compare().expect("two jumps are compared");
+    assert_eq!((compare.a.jump.jump, compare.b.jump.jump), (0, 2));
+    harness.check_accessibility();
+
+    // Two columns and their difference, as the catalogue formats them.
+    let jumps = &harness.state().current_analysis().unwrap().analysis.jumps;
+    let (a, b) = (
+        jumps[0].metric(MetricId::JumpHeight).unwrap(),
+        jumps[2].metric(MetricId::JumpHeight).unwrap(),
+    );
+    let spec = MetricId::JumpHeight.spec();
+    assert_eq!(
+        value_of(&harness, "Jump height, A"),
+        spec.format_number_with_interval(a, jumps[0].interval(MetricId::JumpHeight))
+    );
+    assert_eq!(
+        value_of(&harness, "Jump height, B"),
+        spec.format_number_with_interval(b, jumps[2].interval(MetricId::JumpHeight))
+    );
+    let difference = value_of(&harness, "Jump height, difference");
+    let shown: f64 = difference.parse().unwrap();
+    assert!(
+        (shown - (b - a) * 100.0).abs() < 0.051,
+        "B − A reads {difference}, is {} cm",
+        (b - a) * 100.0
+    );
+
+    // One clock: a step moves both by one frame interval from takeoff.
+    assert!(harness.state().compare().unwrap().offset_s.abs() < 1e-9);
+    harness.get_by_label("›").click();
+    harness.step();
+    harness.step();
+    let fps = harness
+        .state()
+        .current_analysis()
+        .unwrap()
+        .analysis
+        .facts
+        .fps;
+    let offset = harness.state().compare().unwrap().offset_s;
+    assert!((offset - 1.0 / fps).abs() < 1e-9, "stepped to {offset} s");
+}

@@ -157,6 +157,20 @@ impl MetricSpec {
         }
     }
 
+    /// A value with its 95 % interval without the unit, for a column that names it: "45.0 ± 1.2"
+    /// (the value alone when it has no interval).
+    pub fn format_number_with_interval(&self, value: f64, interval: Option<Interval>) -> String {
+        match interval {
+            Some(ci) => format!(
+                "{} ± {:.*}",
+                self.format_number(value),
+                self.display.decimals,
+                self.to_display(ci.half_width(value))
+            ),
+            None => self.format_number(value),
+        }
+    }
+
     /// A value with its 95 % interval as a person reads it: "45.0 ± 1.2 cm" (the larger
     /// half-width when the interval is not symmetric).
     pub fn format_with_interval(&self, value: f64, interval: Option<Interval>) -> String {

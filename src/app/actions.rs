@@ -60,6 +60,10 @@ pub enum Action {
     ShowAnalysis,
     /// Show the athletes library.
     ShowLibrary,
+    /// Show the compare view.
+    ShowCompare,
+    /// Pick the selected jump for comparing.
+    CompareJumps,
     /// Assign the open clip's jumps to an athlete.
     AssignJumps,
     /// Show the keyboard shortcuts.
@@ -136,16 +140,19 @@ pub struct ActionContext {
     pub exporting: bool,
     /// The athletes database can be used.
     pub library_available: bool,
+    /// Two jumps are picked for comparing.
+    pub comparing: bool,
 }
 
 impl Action {
     /// Every action, in the order of the help window.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 28] = [
         Self::OpenVideo,
         Self::ExportCsv,
         Self::ExportJson,
         Self::ExportOverlay,
         Self::CopyTable,
+        Self::CompareJumps,
         Self::AssignJumps,
         Self::Quit,
         Self::PlayPause,
@@ -165,6 +172,7 @@ impl Action {
         Self::Redo,
         Self::FitVideo,
         Self::ShowAnalysis,
+        Self::ShowCompare,
         Self::ShowLibrary,
         Self::ShowHelp,
     ];
@@ -317,6 +325,18 @@ impl Action {
                 const { &[key(COMMAND, Key::Num1)] },
                 Group::View,
             ),
+            Self::ShowCompare => (
+                "Compare",
+                "Show the two jumps picked for comparing side by side",
+                const { &[key(COMMAND, Key::Num3)] },
+                Group::View,
+            ),
+            Self::CompareJumps => (
+                "Compare jump…",
+                "Pick the selected jump for comparing; the next jump picked is shown beside it",
+                const { &[key(NONE, Key::C)] },
+                Group::File,
+            ),
             Self::ShowLibrary => (
                 "Athletes",
                 "Show the athletes, their history and which changes are real",
@@ -366,6 +386,8 @@ impl Action {
             Self::FitVideo => Command::FitVideo,
             Self::ShowAnalysis => Command::ShowView(View::Analysis),
             Self::ShowLibrary => Command::ShowView(View::Library),
+            Self::ShowCompare => Command::ShowView(View::Compare),
+            Self::CompareJumps => Command::PickForCompare,
             Self::ShowHelp => Command::ToggleHelp,
         }
     }
@@ -378,7 +400,10 @@ impl Action {
             }
             Self::ExportCsv | Self::ExportJson => c.has_result,
             Self::ExportOverlay => c.has_result && !c.exporting,
-            Self::CopyTable | Self::SelectTakeoff | Self::SelectLanding => c.has_jumps,
+            Self::CopyTable | Self::SelectTakeoff | Self::SelectLanding | Self::CompareJumps => {
+                c.has_jumps
+            }
+            Self::ShowCompare => c.comparing,
             Self::AssignJumps => c.has_jumps && c.library_available,
             Self::ShowLibrary => c.library_available,
             Self::PlayPause

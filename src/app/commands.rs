@@ -46,6 +46,8 @@ pub enum View {
     Analysis,
     /// Athletes, their sessions and history.
     Library,
+    /// Two jumps side by side.
+    Compare,
 }
 
 /// Playback speed relative to real time.
@@ -152,6 +154,10 @@ pub enum Command {
     ToggleHelp,
     /// Ask which athlete the open clip's jumps belong to.
     ShowAssign,
+    /// Pick the shown video's selected jump for comparing.
+    PickForCompare,
+    /// Something in the compare view.
+    Compare(super::compare::CompareCommand),
     /// Something in the athletes library.
     Library(super::library::LibraryCommand),
     /// Close the window.

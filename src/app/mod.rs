@@ -13,6 +13,7 @@
 mod actions;
 mod analysis_tasks;
 mod commands;
+mod compare;
 mod edits;
 mod export;
 mod flame;
@@ -42,6 +43,7 @@ use egui::Ui;
 pub use actions::{Action, ActionContext, markdown_key_list};
 pub use analysis_tasks::{TaskOutput, TrackerState};
 pub use commands::{Command, CommandQueue, EdgeStep, FlightEdge, PlaybackSpeed, View};
+pub use compare::{AlignAt, CompareCommand, CompareState, JumpRef, Side};
 pub use export::ExportKind;
 pub use library::LibraryState;
 pub use live::{Provisional, SharedLive};
@@ -155,6 +157,8 @@ pub struct HangtimeApp {
     view: View,
     show_help: bool,
     library: LibraryState,
+    compare: Option<CompareState>,
+    compare_pick: Option<JumpRef>,
 }
 
 impl std::fmt::Debug for HangtimeApp {
@@ -207,6 +211,8 @@ impl HangtimeApp {
             applied_theme: None,
             view: View::Analysis,
             show_help: false,
+            compare: None,
+            compare_pick: None,
         };
         app.load_tracker(app.settings.model);
         app
@@ -279,6 +285,11 @@ impl HangtimeApp {
         self.view
     }
 
+    /// The two jumps compared, once two were picked.
+    pub fn compare(&self) -> Option<&CompareState> {
+        self.compare.as_ref()
+    }
+
     /// The athletes library.
     pub fn library(&self) -> &LibraryState {
         &self.library
@@ -297,6 +308,7 @@ impl HangtimeApp {
             can_redo: entry.is_some_and(|e| e.edits.can_redo()),
             exporting: self.overlay_export.is_some(),
             library_available: self.library.is_available(),
+            comparing: self.compare.is_some(),
         }
     }
 

@@ -186,11 +186,15 @@ impl HangtimeApp {
     }
 
     pub(super) fn advance_playback(&mut self, ctx: &egui::Context) {
+        let dt = f64::from(ctx.input(|i| i.unstable_dt)).clamp(0.0, 0.25);
+        let dt = if dt > 0.0 { dt } else { FALLBACK_DT };
+        if self.view == super::View::Compare {
+            self.advance_compare(dt);
+            return;
+        }
         if !self.playback.playing {
             return;
         }
-        let dt = f64::from(ctx.input(|i| i.unstable_dt)).clamp(0.0, 0.25);
-        let dt = if dt > 0.0 { dt } else { FALLBACK_DT };
         let times = self.frame_times();
         self.playback.advance(dt, &times);
         ctx.request_repaint();

@@ -103,25 +103,8 @@ impl HangtimeApp {
                     self.tasks.cancel(job.task);
                 }
             }
-            Command::CopyTable => {
-                if let Some(result) = self.current_analysis() {
-                    let jumps = result.analysis.jumps.len();
-                    ctx.copy_text(table::to_tsv(&result.analysis.jumps));
-                    self.toasts.success(format!(
-                        "Copied the metrics of {jumps} jump{} to the clipboard.",
-                        if jumps == 1 { "" } else { "s" }
-                    ));
-                }
-            }
-            Command::SetModel(variant) => {
-                if self.settings.model != variant {
-                    self.settings.model = variant;
-                    self.load_tracker(variant);
-                    self.toasts.info(format!(
-                        "The {variant} pose model will be used for the next videos you open."
-                    ));
-                }
-            }
+            Command::CopyTable => self.copy_table(ctx),
+            Command::SetModel(variant) => self.set_model(variant),
             Command::SetJumpKind(kind) => self.settings.jump_kind = kind,
             Command::SetCsvDialect(dialect) => self.settings.csv_dialect = dialect,
             Command::SetCsvHeaders(headers) => self.settings.csv_headers = headers,
@@ -140,7 +123,36 @@ impl HangtimeApp {
                 self.library.show_assign(jumps);
             }
             Command::Library(command) => self.run_library_command(command),
+            Command::Compare(command) => self.run_compare_command(command),
+            Command::PickForCompare => {
+                if let Some(entry) = self.current {
+                    let jump = self.playback.selected_jump;
+                    let picked = super::JumpRef { entry, jump };
+                    self.run_compare_command(super::CompareCommand::Pick(picked));
+                }
+            }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    fn copy_table(&mut self, ctx: &egui::Context) {
+        if let Some(result) = self.current_analysis() {
+            let jumps = result.analysis.jumps.len();
+            ctx.copy_text(table::to_tsv(&result.analysis.jumps));
+            self.toasts.success(format!(
+                "Copied the metrics of {jumps} jump{} to the clipboard.",
+                if jumps == 1 { "" } else { "s" }
+            ));
+        }
+    }
+
+    fn set_model(&mut self, variant: crate::pose::ModelVariant) {
+        if self.settings.model != variant {
+            self.settings.model = variant;
+            self.load_tracker(variant);
+            self.toasts.info(format!(
+                "The {variant} pose model will be used for the next videos you open."
+            ));
         }
     }
 

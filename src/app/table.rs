@@ -76,15 +76,7 @@ pub fn rows(jumps: &[Jump]) -> Vec<TableRow> {
                 .map(|j| {
                     j.metric(m.id).map_or_else(
                         || MISSING.to_owned(),
-                        |v| match j.interval(m.id) {
-                            Some(ci) => format!(
-                                "{} ± {:.*}",
-                                m.format_number(v),
-                                m.display.decimals,
-                                m.to_display(ci.half_width(v))
-                            ),
-                            None => m.format_number(v),
-                        },
+                        |v| m.format_number_with_interval(v, j.interval(m.id)),
                     )
                 })
                 .collect(),

@@ -32,6 +32,10 @@ pub enum Lane {
     Export,
     /// Sampling the frames an analysis decodes into the preview.
     Feed,
+    /// The compare view's left preview.
+    CompareLeft,
+    /// The compare view's right preview.
+    CompareRight,
 }
 
 impl Lane {
@@ -41,6 +45,8 @@ impl Lane {
             Self::Preview => "hangtime-preview",
             Self::Export => "hangtime-export",
             Self::Feed => "hangtime-feed",
+            Self::CompareLeft => "hangtime-compare-a",
+            Self::CompareRight => "hangtime-compare-b",
         }
     }
 }

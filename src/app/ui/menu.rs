@@ -28,6 +28,7 @@ impl HangtimeApp {
             // The two views, always one click away.
             for (action, view) in [
                 (Action::ShowAnalysis, View::Analysis),
+                (Action::ShowCompare, View::Compare),
                 (Action::ShowLibrary, View::Library),
             ] {
                 let tab = ui.add_enabled(
@@ -80,6 +81,7 @@ impl HangtimeApp {
             action_button(ui, self, action, commands);
         }
         ui.separator();
+        action_button(ui, self, Action::CompareJumps, commands);
         action_button(ui, self, Action::AssignJumps, commands);
         ui.separator();
         action_button(ui, self, Action::Quit, commands);
@@ -103,7 +105,11 @@ impl HangtimeApp {
     }
 
     fn view_menu(&self, ui: &mut Ui, commands: &mut CommandQueue) {
-        for action in [Action::ShowAnalysis, Action::ShowLibrary] {
+        for action in [
+            Action::ShowAnalysis,
+            Action::ShowCompare,
+            Action::ShowLibrary,
+        ] {
             action_button(ui, self, action, commands);
         }
         ui.separator();

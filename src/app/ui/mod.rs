@@ -3,6 +3,7 @@
 //! the welcome screen, plus the keyboard help window and the drop overlay.
 
 mod central;
+mod compare;
 mod help;
 mod menu;
 mod side_panel;
@@ -28,6 +29,11 @@ impl HangtimeApp {
         let central = if self.view == View::Library {
             egui::CentralPanel::default()
                 .show(ui, |ui| self.library_view(ui, commands))
+                .response
+                .rect
+        } else if self.view == View::Compare {
+            egui::CentralPanel::default()
+                .show(ui, |ui| self.compare_view(ui, commands))
                 .response
                 .rect
         } else {

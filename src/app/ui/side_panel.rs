@@ -43,6 +43,13 @@ impl HangtimeApp {
                 tool_button(
                     ui,
                     self,
+                    Action::CompareJumps,
+                    egui::Button::new("Compare"),
+                    commands,
+                );
+                tool_button(
+                    ui,
+                    self,
                     Action::AssignJumps,
                     egui::Button::new("Assign to athlete…"),
                     commands,
