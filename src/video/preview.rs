@@ -41,7 +41,8 @@ const FORWARD_DECODE_LIMIT: usize = 48;
 /// The decoder gives up on a stream after this many rejected packets or pictures.
 const MAX_CORRUPT: usize = 1000;
 /// Shortest interval between two progress notifications while decoding the whole clip.
-const NOTIFY_INTERVAL: Duration = Duration::from_millis(40);
+// 50 ms: with the analysis's own progress, the window repaints at most ~20 times a second.
+const NOTIFY_INTERVAL: Duration = Duration::from_millis(50);
 
 /// How previews are made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
