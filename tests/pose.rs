@@ -119,6 +119,11 @@ fn landmarks_match_mediapipe_within_two_percent_of_body_height() {
 /// Frames of the pinned tracker output.
 const FINGERPRINT_FRAMES: usize = 12;
 
+/// Mean landmark move, against the pinned fingerprint, that another CPU's rounding explains.
+const MAX_MEAN_MOVE_PX: f64 = 0.25;
+/// Largest single landmark move that another CPU's rounding explains.
+const MAX_MOVE_PX: f64 = 5.0;
+
 /// A landmark coordinate quantised to half a pixel.
 fn half_pixel(v: f32) -> f64 {
     (f64::from(v) * 2.0).round() / 2.0
@@ -175,16 +180,24 @@ fn the_tracker_version_changes_whenever_its_output_does() {
     );
     let pinned: Vec<Vec<[f64; 2]>> = serde_json::from_value(pinned["frames"].clone()).unwrap();
     assert_eq!(pinned.len(), frames.len());
+    // Float summation order differs between CPUs (ONNX Runtime blocks its kernels for the
+    // caches it finds), and the crop of each frame follows the previous frame's landmarks, so
+    // another CPU moves a few landmarks by a few pixels (the fixture's AMD EPYC → a Zen 5 one: mean 0.07 px,
+    // largest 3.5 px). A change to the tracker itself moves them by far more (a crop change:
+    // 6.5 px mean), so the bounds sit between the two.
+    let mut moves = Vec::new();
     for (f, (a, b)) in frames.iter().zip(&pinned).enumerate() {
         assert_eq!(a.len(), b.len(), "frame {f}: tracked differently; {bump}");
-        for (k, (p, q)) in a.iter().zip(b).enumerate() {
-            // One half-pixel step either way is rounding noise between CPUs.
-            let moved = (p[0] - q[0]).abs().max((p[1] - q[1]).abs());
-            assert!(
-                moved <= 0.5,
-                "frame {f}, landmark {k}: {p:?} now, {q:?} pinned; the tracker's output \
-                 changed: {bump}"
-            );
+        for (p, q) in a.iter().zip(b) {
+            moves.push((p[0] - q[0]).abs().max((p[1] - q[1]).abs()));
         }
     }
+    let mean = moves.iter().sum::<f64>() / moves.len() as f64;
+    let largest = moves.iter().copied().fold(0.0, f64::max);
+    eprintln!("landmarks against the pinned ones: mean {mean:.3} px, largest {largest:.1} px");
+    assert!(
+        mean <= MAX_MEAN_MOVE_PX && largest <= MAX_MOVE_PX,
+        "landmarks moved by {mean:.3} px on average, {largest:.1} px at most; the tracker's \
+         output changed: {bump}"
+    );
 }

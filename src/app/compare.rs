@@ -333,8 +333,8 @@ mod tests {
             "A starts 1 s before its takeoff: {low}"
         );
         assert!(
-            (high - (89.0 / 30.0 - 1.0)).abs() < 1e-9,
-            "A ends first: {high}"
+            (high - (299.0 / 60.0 - 4.0)).abs() < 1e-9,
+            "B ends first: {high}"
         );
         // 0.5 s after takeoff: frame 45 of A (30 fps), frame 270 of B (60 fps).
         assert_eq!(frame_at(&a, 1.0, 0.5), 45);
