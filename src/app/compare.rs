@@ -268,8 +268,9 @@ impl super::HangtimeApp {
                 continue;
             };
             let ctx = self.ctx.clone();
-            let (source, decode) =
-                PreviewSource::create(&path, options, move || ctx.request_repaint());
+            let (source, decode) = PreviewSource::create(&path, options, move || {
+                ctx.request_repaint_after(super::BACKGROUND_REPAINT_INTERVAL);
+            });
             let name = format!("Preview of {}", crate::util::file_name(&path));
             if self
                 .tasks

@@ -90,6 +90,11 @@ pub struct AppConfig {
     pub database: Option<PathBuf>,
 }
 
+/// Background work (progress, new preview frames, finished tasks) repaints the window at most
+/// this often: one repaint shows whatever arrived meanwhile, and on a software renderer every
+/// repaint takes CPU from the analysis.
+pub(crate) const BACKGROUND_REPAINT_INTERVAL: Duration = Duration::from_millis(50);
+
 /// The settings file in the data folder (eframe's own name for it).
 const SETTINGS_FILE: &str = "app.ron";
 
@@ -184,7 +189,9 @@ impl HangtimeApp {
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
         let repaint_ctx = ctx.clone();
-        let tasks = TaskRunner::new(Arc::new(move || repaint_ctx.request_repaint()));
+        let tasks = TaskRunner::new(Arc::new(move || {
+            repaint_ctx.request_repaint_after(BACKGROUND_REPAINT_INTERVAL);
+        }));
         let mut commands = CommandQueue::default();
         for video in config.videos {
             commands.push(Command::Open(video));

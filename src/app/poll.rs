@@ -124,6 +124,10 @@ impl HangtimeApp {
         match &outcome {
             Ok(result) => {
                 let jumps = result.analysis.jumps.len();
+                tracing::info!(
+                    "analysed {name} in {:.0} ms: {jumps} jumps",
+                    result.timings.ms(crate::timing::stage::ANALYSIS)
+                );
                 if jumps == 0 {
                     self.toasts.error(format!(
                         "No jump was found in {name}. Check that the whole body, feet included, is in view."

@@ -176,8 +176,9 @@ impl HangtimeApp {
         let mut frames = None;
         if !analysis_ahead {
             let ctx = self.ctx.clone();
-            let (source, feed) =
-                PreviewSource::fed(self.preview_options, move || ctx.request_repaint());
+            let (source, feed) = PreviewSource::fed(self.preview_options, move || {
+                ctx.request_repaint_after(super::BACKGROUND_REPAINT_INTERVAL);
+            });
             let (tx, rx) = live::feed_channel();
             let name = format!("Preview of {}", file_name(path));
             if self
@@ -294,8 +295,9 @@ impl HangtimeApp {
             return;
         }
         let ctx = self.ctx.clone();
-        let (source, decode) =
-            PreviewSource::create(&path, self.preview_options, move || ctx.request_repaint());
+        let (source, decode) = PreviewSource::create(&path, self.preview_options, move || {
+            ctx.request_repaint_after(super::BACKGROUND_REPAINT_INTERVAL);
+        });
         let name = format!("Preview of {}", file_name(&path));
         match self
             .tasks
