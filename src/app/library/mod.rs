@@ -21,6 +21,7 @@ use super::commands::View;
 use super::toasts::Toasts;
 
 pub use assign::AssignDialog;
+pub use view::CHANGE_RULES;
 
 /// How often the database is asked whether another program changed it.
 const CHANGE_CHECK_INTERVAL: Duration = Duration::from_millis(500);

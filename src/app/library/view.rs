@@ -14,6 +14,14 @@ use crate::app::{HangtimeApp, theme};
 use crate::reliability::Assessment;
 use crate::store::{AthletePage, HistoryRow};
 
+/// How a change is judged, in the words of the athlete page and the help window.
+pub const CHANGE_RULES: &str = "Typical error (TE): the pooled within-session SD of the athlete's \
+    included trials (CV % from their logarithms). Smallest worthwhile change (SWC): 0.2 × the SD \
+    between the means of the athletes sharing a team tag (at least five), else the value set on \
+    the athlete page, else none. A session's mean is a real change against the previous session \
+    when |Δ mean| > max(1.96 × TE × √(1/n₁ + 1/n₂), SWC). A single trial would have to move \
+    1.96 × √2 × TE.";
+
 /// Height of one row of the athlete list and the tables.
 const ROW_HEIGHT: f32 = 22.0;
 /// Days are counted from here on the trend plot's x axis.
@@ -264,14 +272,7 @@ fn athlete_page(
     egui::CollapsingHeader::new("How is a change judged?")
         .id_salt("change-help")
         .show(ui, |ui| {
-            ui.label(
-                "Typical error (TE): the pooled within-session SD of the athlete's included trials \
-                 (CV % from their logarithms). Smallest worthwhile change (SWC): 0.2 × the SD between \
-                 the means of the athletes sharing a team tag (at least five), else the value set here, \
-                 else none. A session's mean is a real change against the previous session when \
-                 |Δ mean| > max(1.96 × TE × √(1/n₁ + 1/n₂), SWC). A single trial would have to move \
-                 1.96 × √2 × TE.",
-            );
+            ui.label(CHANGE_RULES);
         });
     ui.add_space(6.0);
     ui.strong("Sessions");
