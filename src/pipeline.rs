@@ -117,8 +117,8 @@ pub fn analyze_video(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<VideoAnalysis, PipelineError> {
-    let prepared = prepare_video(path, tracker.options(), options)?;
-    analyze_prepared(prepared, tracker, options, model_load, cancel, progress)
+    let observer = &mut ProgressOnly(progress);
+    analyze_video_observed(path, tracker, options, model_load, cancel, observer)
 }
 
 /// [`analyze_video`] with an observer that sees every frame and pose as it is tracked.

@@ -79,14 +79,14 @@ fn fresh_data(root: &Path, name: &str) -> PathBuf {
 }
 
 /// Starts the import and returns once it says that its save has started.
-fn start_import(data: &Path, report: &Path) -> (Child, Instant) {
+fn start_import(data: &Path, report: &Path, stdout: Stdio) -> (Child, Instant) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hangtime"))
         .args(["db", "import"])
         .arg(report)
         .args(["--athlete", "Kill Test", "--session-date", "2025-05-05"])
         .env("HANGTIME_DATA_DIR", data)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -157,9 +157,17 @@ fn an_import_killed_while_saving_leaves_whole_trials_only() {
 
     // How long the save takes when nothing interrupts it.
     let data = fresh_data(root.path(), "calibration");
-    let (mut child, started) = start_import(&data, &report);
-    let status = child.wait().unwrap();
+    let (mut child, started) = start_import(&data, &report, Stdio::piped());
+    // The import says what it saved right after the commit; closing the database afterwards
+    // (moving the WAL into the file) is not part of the save, so kills aim before that line.
+    let stdout = child.stdout.take().unwrap();
+    let said = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.starts_with("Saved for"));
     let save = started.elapsed();
+    let status = child.wait().unwrap();
+    assert!(said, "the import reported no save");
     assert!(status.success(), "{status}");
     let whole = inspect(&data.join("hangtime.sqlite"));
     assert_eq!(whole.trials, total, "{whole:?}");
@@ -177,7 +185,7 @@ fn an_import_killed_while_saving_leaves_whole_trials_only() {
     for k in 0..KILLS {
         let data = fresh_data(root.path(), &format!("kill{k}"));
         let at = save.mul_f64(0.05 + 0.9 * rng.f64());
-        let (mut child, started) = start_import(&data, &report);
+        let (mut child, started) = start_import(&data, &report, Stdio::null());
         std::thread::sleep(at.saturating_sub(started.elapsed()));
         child.kill().unwrap();
         let status = child.wait().unwrap();

@@ -137,23 +137,6 @@ fn text(page: &AthletePage) -> String {
             || "–".to_owned(),
             |v| spec.format_with_interval(v, t.interval(page.metric)),
         );
-        let mut notes = Vec::new();
-        if t.best_of_session {
-            notes.push("best".to_owned());
-        }
-        if t.edited {
-            notes.push("edited".to_owned());
-        }
-        if t.revision > 1 {
-            notes.push(format!("revision {}", t.revision));
-        }
-        if t.excluded {
-            notes.push(if t.exclusion_reason.is_empty() {
-                "excluded".to_owned()
-            } else {
-                format!("excluded: {}", t.exclusion_reason)
-            });
-        }
         writeln!(
             out,
             "{:<10}  {:>6}  {:<24} {:>4}  {:<4}  {:>14}  {}",
@@ -163,7 +146,7 @@ fn text(page: &AthletePage) -> String {
             t.jump_index,
             t.kind.name(),
             value,
-            notes.join(", ")
+            t.notes()
         )
         .ok();
     }

@@ -91,6 +91,29 @@ impl HistoryRow {
         self.metrics.iter().find(|m| m.id == id).map(|m| m.value)
     }
 
+    /// "best, edited, revision 2, excluded: stumbled": what a person should know about the
+    /// trial beside its value.
+    pub fn notes(&self) -> String {
+        let mut notes = Vec::new();
+        if self.best_of_session {
+            notes.push("best".to_owned());
+        }
+        if self.edited {
+            notes.push("edited".to_owned());
+        }
+        if self.revision > 1 {
+            notes.push(format!("revision {}", self.revision));
+        }
+        if self.excluded {
+            notes.push(if self.exclusion_reason.is_empty() {
+                "excluded".to_owned()
+            } else {
+                format!("excluded: {}", self.exclusion_reason)
+            });
+        }
+        notes.join(", ")
+    }
+
     /// A metric's 95 % interval.
     pub fn interval(&self, id: MetricId) -> Option<crate::analysis::Interval> {
         self.metrics

@@ -564,7 +564,7 @@ fn trial_row(
         }
     });
     row.col(|ui| {
-        ui.label(text(trial_notes(t), ui));
+        ui.label(text(t.notes(), ui));
     });
     for id in others {
         row.col(|ui| {
@@ -574,26 +574,4 @@ fn trial_row(
             ui.label(text(value, ui).monospace());
         });
     }
-}
-
-/// "best, edited, revision 2, excluded: stumbled" for a trial.
-fn trial_notes(t: &HistoryRow) -> String {
-    let mut notes = Vec::new();
-    if t.best_of_session {
-        notes.push("best".to_owned());
-    }
-    if t.edited {
-        notes.push("edited".to_owned());
-    }
-    if t.revision > 1 {
-        notes.push(format!("revision {}", t.revision));
-    }
-    if t.excluded {
-        notes.push(if t.exclusion_reason.is_empty() {
-            "excluded".to_owned()
-        } else {
-            format!("excluded: {}", t.exclusion_reason)
-        });
-    }
-    notes.join(", ")
 }
