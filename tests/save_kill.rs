@@ -10,7 +10,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use hangtime::analysis::catalogue::{METRICS, Need};
 use hangtime::analysis::{EventId, JumpKind};
@@ -22,6 +22,8 @@ const KILLS: usize = 20;
 /// Kills that must land while the batch was partly written (the rest may land before the
 /// first page reached the disk, or after the commit).
 const MIN_PARTIAL: usize = 15;
+/// Uninterrupted saves timed before the kills.
+const CALIBRATION_RUNS: usize = 3;
 
 /// Every CMJ metric a clip measures (the body-mass ones are not stored).
 fn stored_metrics() -> Vec<&'static hangtime::analysis::catalogue::MetricSpec> {
@@ -156,19 +158,25 @@ fn an_import_killed_while_saving_leaves_whole_trials_only() {
     let total = (VIDEOS * JUMPS_PER_VIDEO) as i64;
 
     // How long the save takes when nothing interrupts it.
-    let data = fresh_data(root.path(), "calibration");
-    let (mut child, started) = start_import(&data, &report, Stdio::piped());
-    // The import says what it saved right after the commit; closing the database afterwards
-    // (moving the WAL into the file) is not part of the save, so kills aim before that line.
-    let stdout = child.stdout.take().unwrap();
-    let said = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .any(|line| line.starts_with("Saved for"));
-    let save = started.elapsed();
-    let status = child.wait().unwrap();
-    assert!(said, "the import reported no save");
-    assert!(status.success(), "{status}");
+    // The fastest of three: the first run also pays for a cold file cache, and a calibration
+    // longer than the save aims kills after the commit.
+    let mut save = Duration::MAX;
+    let mut data = PathBuf::new();
+    for run in 0..CALIBRATION_RUNS {
+        data = fresh_data(root.path(), &format!("calibration{run}"));
+        let (mut child, started) = start_import(&data, &report, Stdio::piped());
+        // The import says what it saved right after the commit; closing the database
+        // afterwards (moving the WAL into the file) is not part of the save.
+        let stdout = child.stdout.take().unwrap();
+        let said = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .any(|line| line.starts_with("Saved for"));
+        save = save.min(started.elapsed());
+        let status = child.wait().unwrap();
+        assert!(said, "the import reported no save");
+        assert!(status.success(), "{status}");
+    }
     let whole = inspect(&data.join("hangtime.sqlite"));
     assert_eq!(whole.trials, total, "{whole:?}");
     let metrics = stored_metrics().len() as i64;
