@@ -183,8 +183,9 @@ fn the_tracker_version_changes_whenever_its_output_does() {
     // Float summation order differs between CPUs (ONNX Runtime blocks its kernels for the
     // caches it finds), and the crop of each frame follows the previous frame's landmarks, so
     // another CPU moves a few landmarks by a few pixels (the fixture's AMD EPYC against a
-    // Zen 5 one: mean 0.07 px, largest 3.5 px). A change to the tracker itself moves them by
-    // far more (a crop change: 6.5 px mean), so the bounds sit between the two.
+    // Zen 5 one: mean 0.07 px, largest 3.5 px). A change to the tracker's arithmetic moves them
+    // by far more (int8 weights, `examples/dump_crops.rs`: 6.5 px mean), so the bounds sit
+    // between the two.
     let mut moves = Vec::new();
     for (f, (a, b)) in frames.iter().zip(&pinned).enumerate() {
         assert_eq!(a.len(), b.len(), "frame {f}: tracked differently; {bump}");

@@ -145,6 +145,8 @@ pub struct HangtimeApp {
     tasks: TaskRunner<TaskOutput>,
     tracker: SharedTracker,
     tracker_state: TrackerState,
+    /// The task loading the tracker, while it runs.
+    tracker_task: Option<TaskId>,
     entries: Vec<VideoEntry>,
     current: Option<usize>,
     preview: Option<CurrentPreview>,
@@ -202,6 +204,7 @@ impl HangtimeApp {
             settings,
             tasks,
             tracker: Arc::new(Mutex::default()),
+            tracker_task: None,
             entries: Vec::new(),
             current: None,
             preview: None,
@@ -307,7 +310,15 @@ impl HangtimeApp {
         let result = self.current_analysis();
         let entry = self.current_entry();
         ActionContext {
-            has_frames: !self.frame_times().is_empty(),
+            // Without copying the frame times: this runs for every button drawn.
+            has_frames: result.map_or_else(
+                || {
+                    self.preview
+                        .as_ref()
+                        .is_some_and(|p| p.source.frame_count() > 0)
+                },
+                |r| !r.analysis.signals.t.is_empty(),
+            ),
             has_result: result.is_some(),
             has_jumps: result.is_some_and(|r| !r.analysis.jumps.is_empty()),
             edge_selected: self.playback.selected_edge.is_some(),
@@ -336,7 +347,10 @@ impl HangtimeApp {
             analysis_tasks::load_tracker(Arc::clone(&self.tracker), tracker_options(variant));
         let name = format!("Loading the {variant} pose model");
         match self.tasks.spawn(Lane::Analysis, name, work) {
-            Ok(_) => self.tracker_state = TrackerState::Loading(variant),
+            Ok(id) => {
+                self.tracker_state = TrackerState::Loading(variant);
+                self.tracker_task = Some(id);
+            }
             Err(message) => {
                 self.tracker_state = TrackerState::Failed(message.clone());
                 self.toasts.error(message);

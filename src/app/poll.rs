@@ -79,6 +79,10 @@ impl HangtimeApp {
             self.finish_analysis(id, outcome);
             return;
         }
+        let loading_tracker = self.tracker_task == Some(id);
+        if loading_tracker {
+            self.tracker_task = None;
+        }
         match outcome {
             Ok(TaskOutput::TrackerLoaded { variant, load_time }) => {
                 self.tracker_state = TrackerState::Ready { variant, load_time };
@@ -87,7 +91,7 @@ impl HangtimeApp {
             | Err(JobFailure::Cancelled) => {}
             Err(failure) => {
                 let message = failure.sentence(&name);
-                if name.starts_with("Loading") {
+                if loading_tracker {
                     self.tracker_state = TrackerState::Failed(message.clone());
                 }
                 self.toasts.error(message);

@@ -178,6 +178,18 @@ struct State {
 }
 
 impl Shared {
+    fn new(notify: impl Fn() + Send + Sync + 'static) -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(State {
+                status: Some(PreviewStatus::Opening),
+                ..State::default()
+            }),
+            wake: Condvar::new(),
+            stop: AtomicBool::new(false),
+            notify: Box::new(notify),
+        })
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic on the preview thread must not take the viewer down with it.
         self.state
@@ -222,15 +234,7 @@ impl PreviewSource {
         options: PreviewOptions,
         notify: impl Fn() + Send + Sync + 'static,
     ) -> (Self, PreviewDecode) {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State {
-                status: Some(PreviewStatus::Opening),
-                ..State::default()
-            }),
-            wake: Condvar::new(),
-            stop: AtomicBool::new(false),
-            notify: Box::new(notify),
-        });
+        let shared = Shared::new(notify);
         let decode = PreviewDecode {
             path: path.to_path_buf(),
             options,
@@ -257,6 +261,11 @@ impl PreviewSource {
     /// Sizes and mode, once the clip is open.
     pub fn layout(&self) -> Option<PreviewLayout> {
         self.shared.lock().layout.clone()
+    }
+
+    /// How many displayed frames are known so far (without copying their times).
+    pub fn frame_count(&self) -> usize {
+        self.shared.lock().times.len()
     }
 
     /// Presentation times of the displayed frames known so far (all of them once ready).
@@ -567,12 +576,18 @@ impl PreviewSource {
         options: PreviewOptions,
         notify: impl Fn() + Send + Sync + 'static,
     ) -> (Self, PreviewFeed) {
-        let (source, decode) = Self::create(Path::new(""), options, notify);
+        let shared = Shared::new(notify);
         let feed = PreviewFeed {
-            shared: decode.shared,
+            shared: Arc::clone(&shared),
             options,
         };
-        (source, feed)
+        (
+            Self {
+                shared,
+                thread: None,
+            },
+            feed,
+        )
     }
 }
 

@@ -417,16 +417,12 @@ impl HangtimeApp {
         let mut clip =
             ClipInput::from_analysis(video, content_hash(path), crate::video::recorded_at(path));
         let all = clip.jumps.len();
-        let mut kept = 0;
         clip.jumps = std::mem::take(&mut clip.jumps)
             .into_iter()
             .enumerate()
-            .filter(|(i, _)| jumps.contains(i))
-            .map(|(_, j)| {
-                kept += 1;
-                j
-            })
+            .filter_map(|(i, j)| jumps.contains(&i).then_some(j))
             .collect();
+        let kept = clip.jumps.len();
         if clip.jumps.is_empty() {
             self.toasts.error("Choose at least one jump to assign.");
             return;

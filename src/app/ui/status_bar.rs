@@ -15,7 +15,7 @@ impl HangtimeApp {
             let tasks = self.tasks.tasks();
             let analyses: Vec<&TaskHandle> = tasks
                 .iter()
-                .filter(|t| t.lane == Lane::Analysis && !t.name.starts_with("Loading"))
+                .filter(|t| t.lane == Lane::Analysis && Some(t.id) != self.tracker_task)
                 .collect();
             let running = analyses.iter().find(|t| t.is_running());
             let queued = analyses.iter().filter(|t| !t.is_running()).count();
