@@ -35,7 +35,10 @@ fn main() {
         let mut written = 0;
         for (i, frame) in decoder.enumerate() {
             let frame = frame.unwrap();
-            let pose = tracker.track(&frame, &mut state, &mut timings).unwrap();
+            let people = tracker.track(&frame, &mut state, &mut timings).unwrap();
+            let Some(pose) = people.first() else {
+                continue;
+            };
             // The crop the model saw for this frame.
             let Some(roi) = pose.roi.filter(|_| pose.tracked && i % every == 0) else {
                 continue;

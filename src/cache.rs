@@ -25,7 +25,7 @@ use crate::video::VideoInfo;
 /// File tag: "Hangtime poses".
 const MAGIC: &[u8; 8] = b"HTPOSES\0";
 /// Bumped when the entry layout changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// Entry file extension.
 const EXTENSION: &str = "poses";
 /// Default size cap of the folder.
@@ -38,8 +38,8 @@ const HEADER_LEN: usize = 8 + 4 + 32 + 32;
 pub struct CachedPoses {
     /// Probe facts of the video (its path is the one it had when tracked).
     pub info: VideoInfo,
-    /// One pose per displayed frame.
-    pub poses: Vec<PoseFrame>,
+    /// Everyone the tracker followed, in the order found: one pose per displayed frame each.
+    pub people: Vec<Vec<PoseFrame>>,
     /// Warnings raised while decoding.
     pub warnings: Vec<String>,
 }
@@ -242,7 +242,7 @@ mod tests {
         ];
         CachedPoses {
             info: VideoInfo::default(),
-            poses: vec![pose, PoseFrame::untracked(1, 0.1 + 0.2, false)],
+            people: vec![vec![pose, PoseFrame::untracked(1, 0.1 + 0.2, false)]],
             warnings: vec!["a warning".to_owned()],
         }
     }
@@ -250,13 +250,19 @@ mod tests {
     /// Every float of an entry as raw bits (NaN included), and its warnings.
     fn bits(c: &CachedPoses) -> (Vec<u32>, Vec<u64>, Vec<String>) {
         let landmarks = c
-            .poses
+            .people
             .iter()
+            .flatten()
             .flat_map(|p| p.landmarks.iter())
             .flat_map(|l| [l.x, l.y, l.z, l.visibility, l.presence])
             .map(f32::to_bits)
             .collect();
-        let times = c.poses.iter().map(|p| p.time_s.to_bits()).collect();
+        let times = c
+            .people
+            .iter()
+            .flatten()
+            .map(|p| p.time_s.to_bits())
+            .collect();
         (landmarks, times, c.warnings.clone())
     }
 

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::analysis::people::{self, PersonChoice, TrackedPerson};
 use crate::analysis::{self, Analysis, AnalysisOptions, ClipFacts};
 use crate::cache::{CacheKey, CachedPoses, PoseCache};
 use crate::pose::{PoseError, PoseFrame, Tracker, TrackerOptions, TrackingState};
@@ -41,6 +42,8 @@ pub struct PipelineOptions {
     pub analysis: AnalysisOptions,
     /// Decoder settings.
     pub decode: DecodeOptions,
+    /// Which of the people in view to analyse.
+    pub person: PersonChoice,
     /// Where tracked poses are reused from and stored (`None`: track every frame, keep
     /// nothing). The caller chooses the folder; nothing here looks at the environment.
     pub cache: Option<PoseCache>,
@@ -73,8 +76,10 @@ pub trait TrackObserver {
     /// The clip is probed and about to be decoded (not called when the poses come from the
     /// cache: nothing is decoded then).
     fn opened(&mut self, _info: &VideoInfo) {}
-    /// A decoded frame, handed on once tracked, and its pose.
-    fn tracked(&mut self, _frame: video::Frame, _pose: &PoseFrame) {}
+    /// A decoded frame, handed on once tracked, the pose of everyone followed so far in it
+    /// (in the order they were found; untracked for people out of view), and the index and
+    /// time of every frame before it.
+    fn tracked(&mut self, _frame: video::Frame, _people: &[PoseFrame], _earlier: &[(usize, f64)]) {}
 }
 
 /// An observer that only passes progress on (the command line's).
@@ -93,8 +98,12 @@ pub struct VideoAnalysis {
     pub info: VideoInfo,
     /// Landmark model variant used.
     pub model: crate::pose::ModelVariant,
-    /// One pose per displayed frame.
+    /// One pose per displayed frame, of the person analysed.
     pub poses: Vec<PoseFrame>,
+    /// Everyone in view, left to right (the analysed person among them).
+    pub people: Vec<TrackedPerson>,
+    /// Which of `people` was analysed.
+    pub person: usize,
     /// Jumps and signals.
     pub analysis: Analysis,
     /// Stage timings.
@@ -251,14 +260,14 @@ pub fn analyze_prepared_observed(
         ..
     } = prepared;
     timings.add(stage::MODEL_LOAD, Some(stage::ANALYSIS), model_load);
-    let (info, poses, mut warnings) = match source {
+    let (info, tracked_people, mut warnings) = match source {
         Source::Cached(hit) => {
             // The same content may sit under another name.
             let info = VideoInfo {
                 path: path.clone(),
                 ..hit.info
             };
-            (info, hit.poses, hit.warnings)
+            (info, hit.people, hit.warnings)
         }
         Source::Decoding(decoding) => {
             observer.opened(&decoding.info);
@@ -272,14 +281,14 @@ pub fn analyze_prepared_observed(
                 started,
             )?;
             if let Some((cache, key)) = &cache_slot {
-                let (info, poses, warnings) = &fresh;
+                let (info, people, warnings) = &fresh;
                 let entry = CachedPoses {
                     // The path is the caller's, not the content's (and may not be UTF-8).
                     info: VideoInfo {
                         path: PathBuf::new(),
                         ..info.clone()
                     },
-                    poses: poses.clone(),
+                    people: people.clone(),
                     warnings: warnings.clone(),
                 };
                 cache.store(*key, &entry);
@@ -293,7 +302,15 @@ pub fn analyze_prepared_observed(
         width: info.width,
         height: info.height,
     };
+    let people = people::in_view(tracked_people, info.width);
+    let (person, choice_note) = people::choose(&people, options.person, &facts, &options.analysis);
+    let poses = people
+        .get(person)
+        .map(|p| p.poses.clone())
+        .unwrap_or_default();
     let analysis = analysis::analyze(&poses, &facts, &options.analysis, &mut timings);
+    warnings.extend(choice_note);
+    warnings.extend(people::analysed_note(&people, person));
     warnings.extend(analysis.warnings.iter().cloned());
     // A video prepared while the models loaded has the load inside its own elapsed time.
     let load_overlap = tracker
@@ -306,11 +323,17 @@ pub fn analyze_prepared_observed(
         info,
         model: variant,
         poses,
+        people,
+        person,
         analysis,
         timings,
         warnings,
     })
 }
+
+/// A clip's probe facts, everyone followed in it (one pose list per person, in the order
+/// found) and its decoding warnings.
+type Tracked = (VideoInfo, Vec<Vec<PoseFrame>>, Vec<String>);
 
 /// Decodes (on its own thread) and tracks every frame.
 fn track_video(
@@ -321,10 +344,13 @@ fn track_video(
     observer: &mut dyn TrackObserver,
     timings: &mut Timings,
     started: Instant,
-) -> Result<(VideoInfo, Vec<PoseFrame>, Vec<String>), PipelineError> {
+) -> Result<Tracked, PipelineError> {
     let mut state = TrackingState::default();
     let mut background = BackgroundMotion::new();
-    let mut poses: Vec<PoseFrame> = Vec::with_capacity(info.frames);
+    // One pose list per person followed, each with a pose for every frame so far.
+    let mut people: Vec<Vec<PoseFrame>> = Vec::new();
+    let mut frame_times: Vec<(usize, f64)> = Vec::with_capacity(info.frames);
+    let mut last_points: Vec<(f32, f32)> = Vec::new();
     let mut decode_error = None;
     let tracking_started = Instant::now();
     for frame in &decoder.frames {
@@ -340,18 +366,24 @@ fn track_video(
             }
         };
         match tracker.track(&frame, &mut state, timings) {
-            Ok(mut pose) => {
-                let athlete = if pose.tracked {
-                    Some(&pose)
-                } else {
-                    poses.last()
-                };
-                let points: Vec<(f32, f32)> = athlete
-                    .map(|p| p.landmarks.iter().map(|l| (l.x, l.y)).collect())
-                    .unwrap_or_default();
-                pose.background_dy = background.step(&frame.image(), &points);
-                observer.tracked(frame, &pose);
-                poses.push(pose);
+            Ok(mut now) => {
+                // The background is what no one covers; while nobody is tracked, where they
+                // last were.
+                let points: Vec<(f32, f32)> = now
+                    .iter()
+                    .flat_map(|p| p.landmarks.iter().map(|l| (l.x, l.y)))
+                    .collect();
+                if !points.is_empty() {
+                    last_points = points;
+                }
+                let background_dy = background.step(&frame.image(), &last_points);
+                for pose in &mut now {
+                    pose.background_dy = background_dy;
+                }
+                let (index, time_s) = (frame.index, frame.time_s);
+                observer.tracked(frame, &now, &frame_times);
+                people::record(&mut people, &frame_times, now);
+                frame_times.push((index, time_s));
             }
             Err(e) => {
                 decoder.finish();
@@ -359,17 +391,22 @@ fn track_video(
             }
         }
         observer.progress(Progress {
-            frames_done: poses.len(),
-            frames_total: info.frames.max(poses.len()),
+            frames_done: frame_times.len(),
+            frames_total: info.frames.max(frame_times.len()),
             elapsed: started.elapsed(),
         });
     }
+    if people.is_empty() && !frame_times.is_empty() {
+        // Nobody was ever found: the clip still gets an (untracked) pose per frame.
+        people.push(people::untracked(&frame_times));
+    }
+    let frames_read = frame_times.len();
     let tracking_time = tracking_started.elapsed();
     let report = decoder.finish();
-    if let Some(e) = decode_error.filter(|_| poses.is_empty()) {
+    if let Some(e) = decode_error.filter(|_| frames_read == 0) {
         return Err(e.into());
     }
-    if poses.is_empty() {
+    if frames_read == 0 {
         return Err(VideoError::NoFrames(path.to_path_buf()).into());
     }
     timings.add(
@@ -386,22 +423,21 @@ fn track_video(
     }
     timings.add(stage::TRACKING, Some(stage::ANALYSIS), tracking_time);
     let mut warnings = Vec::new();
-    let read_s = poses.last().map_or(0.0, |p| p.time_s);
+    let read_s = frame_times.last().map_or(0.0, |&(_, t)| t);
     if info.looks_incomplete() || report.truncated {
         let declared = info.declared_duration_s.map_or(String::new(), |d| {
             format!(" it declares {d:.2} s of video, but")
         });
         warnings.push(format!(
             "The file may be incomplete (cut short while copying or uploading?):{declared} only {} frames ({read_s:.2} s) could be read. Frames 0–{} (0.00–{read_s:.2} s) were analysed.",
-            poses.len(),
-            poses.len().saturating_sub(1),
+            frames_read,
+            frames_read.saturating_sub(1),
         ));
     } else if report.corrupt_packets > 0 {
         warnings.push(format!(
             "The video is damaged: {} of {} frames could be read; the analysis uses those.",
-            poses.len(),
-            info.frames
+            frames_read, info.frames
         ));
     }
-    Ok((info, poses, warnings))
+    Ok((info, people, warnings))
 }

@@ -148,10 +148,12 @@ fn the_tracker_version_changes_whenever_its_output_does() {
     let frames: Vec<Vec<[f64; 2]>> = decoder
         .take(FINGERPRINT_FRAMES)
         .map(|frame| {
-            let pose = tracker
+            let people = tracker
                 .track(&frame.unwrap(), &mut state, &mut timings)
                 .unwrap();
-            pose.landmarks
+            assert_eq!(people.len(), 1, "one athlete in multi6");
+            people[0]
+                .landmarks
                 .iter()
                 .map(|l| [half_pixel(l.x), half_pixel(l.y)])
                 .collect()

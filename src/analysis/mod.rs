@@ -13,6 +13,7 @@ mod frames;
 mod ground;
 mod jumps;
 mod metrics;
+pub mod people;
 mod phases;
 pub mod power;
 mod quality;

@@ -141,7 +141,8 @@ pub fn analyse(
                 || "the pose tracker is not loaded, so no video can be analysed".to_owned(),
             ))));
         };
-        let mut observer = LiveObserver::new(ctx, live, frames, options.analysis.clone());
+        let mut observer =
+            LiveObserver::new(ctx, live, frames, options.analysis.clone(), options.person);
         analyze_video_observed(
             &path,
             tracker,

@@ -7,6 +7,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::analysis::people::{self, PersonChoice};
 use crate::analysis::{self, AnalysisOptions, ClipFacts, Jump, PhaseBand};
 use crate::pipeline::{Progress, TrackObserver};
 use crate::pose::PoseFrame;
@@ -91,7 +92,11 @@ pub struct LiveObserver<'a> {
     live: SharedLive,
     frames: Option<SyncSender<FeedItem>>,
     options: AnalysisOptions,
-    poses: Vec<PoseFrame>,
+    person: PersonChoice,
+    /// Everyone followed so far, in the order found.
+    people: Vec<Vec<PoseFrame>>,
+    /// Which of them the live view shows (the one the final analysis would choose so far).
+    shown: usize,
     facts: Option<ClipFacts>,
     last_look: Instant,
 }
@@ -103,13 +108,16 @@ impl<'a> LiveObserver<'a> {
         live: SharedLive,
         frames: Option<SyncSender<FeedItem>>,
         options: AnalysisOptions,
+        person: PersonChoice,
     ) -> Self {
         Self {
             ctx,
             live,
             frames,
             options,
-            poses: Vec::new(),
+            person,
+            people: Vec::new(),
+            shown: 0,
             facts: None,
             last_look: Instant::now(),
         }
@@ -128,20 +136,29 @@ impl<'a> LiveObserver<'a> {
     fn look_for_jumps(&mut self) {
         let Some(facts) = self.facts else { return };
         self.last_look = Instant::now();
+        let in_view = people::in_view(self.people.clone(), facts.width);
+        let (chosen, _) = people::choose(&in_view, self.person, &facts, &self.options);
+        let Some(person) = in_view.get(chosen) else {
+            return;
+        };
+        self.shown = person.found_order;
         let mut analysis =
-            analysis::analyze(&self.poses, &facts, &self.options, &mut Timings::new());
+            analysis::analyze(&person.poses, &facts, &self.options, &mut Timings::new());
         let margin = (LANDING_MARGIN_S * facts.fps.max(1.0)).ceil() as usize;
-        let tracked = self.poses.len();
+        let tracked = person.poses.len();
         analysis
             .jumps
             .retain(|j| j.landing_frame + margin < tracked);
         let end = analysis::clip_end(&analysis.signals.t);
         let bands = analysis::bands(&analysis.jumps, end);
-        self.live.lock().provisional = Some(Arc::new(Provisional {
+        let mut live = self.live.lock();
+        live.poses.clone_from(&person.poses);
+        live.provisional = Some(Arc::new(Provisional {
             jumps: analysis.jumps,
             bands,
             tracked,
         }));
+        drop(live);
         self.ctx.wake();
     }
 }
@@ -164,9 +181,13 @@ impl TrackObserver for LiveObserver<'_> {
         self.send(FeedItem::Start(info.clone()));
     }
 
-    fn tracked(&mut self, frame: Frame, pose: &PoseFrame) {
-        self.poses.push(pose.clone());
-        self.live.lock().poses.push(pose.clone());
+    fn tracked(&mut self, frame: Frame, now: &[PoseFrame], earlier: &[(usize, f64)]) {
+        let shown = now
+            .get(self.shown)
+            .cloned()
+            .unwrap_or_else(|| PoseFrame::untracked(frame.index, frame.time_s, false));
+        people::record(&mut self.people, earlier, now.to_vec());
+        self.live.lock().poses.push(shown);
         self.send(FeedItem::Frame(frame));
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 use hangtime::analysis::AnalysisOptions;
+use hangtime::analysis::people::PersonChoice;
 use hangtime::cache::PoseCache;
 use hangtime::pipeline::{
     PipelineError, PipelineOptions, VideoAnalysis, analyze_prepared, prepare_video,
@@ -37,6 +38,10 @@ pub struct AnalyzeArgs {
     /// Pose landmark model.
     #[arg(long, value_enum, default_value_t = ModelArg::Lite)]
     pub model: ModelArg,
+    /// Who to analyse when several people are in view: auto (the one who jumps), left,
+    /// right, center, largest, or a number counting from the left (1 = leftmost).
+    #[arg(long, value_name = "WHO", default_value = "auto")]
+    pub person: PersonChoice,
     /// Write the JSON report here (`-` for standard output).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
@@ -92,6 +97,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<bool> {
             ..AnalysisOptions::default()
         },
         cache: (!args.no_cache).then(PoseCache::user).flatten(),
+        person: args.person,
         ..PipelineOptions::default()
     };
     let jobs = usize::from(args.jobs).min(args.videos.len()).max(1);

@@ -1,4 +1,5 @@
-//! BlazePose person detector: letterboxed 224² input, 2254 SSD anchors, weighted NMS.
+//! BlazePose person detector: 224² input (the letterboxed frame, and tiles of a wide one),
+//! 2254 SSD anchors, weighted NMS keeping every person found.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +14,10 @@ pub const ANCHOR_COUNT: usize = 2254;
 pub const REGRESSORS: usize = 12;
 const MIN_SCORE: f32 = 0.5;
 const NMS_IOU: f32 = 0.3;
+/// Frames this much longer than wide (or wider than tall) are also searched in tiles: in a
+/// 2560×720 frame of two athletes side by side, each is 22 detector pixels tall letterboxed,
+/// too small to be found.
+pub(crate) const TILE_ASPECT: f32 = 2.0;
 
 /// Anchor centres in normalised letterbox coordinates, in the detector's output order.
 pub fn anchors() -> Vec<(f32, f32)> {
@@ -51,35 +56,65 @@ impl Detection {
     }
 }
 
-/// How the whole frame is letterboxed into the detector input.
+/// A square of the picture the detector looks at, scaled to its input; parts outside the
+/// picture are black. The whole frame is the square of its long side, centred (a letterbox);
+/// a tile is a square of the short side, so a wide frame's people are not shrunk below the
+/// size the detector finds.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Letterbox {
-    width: f32,
-    height: f32,
+pub(crate) struct Window {
+    x0: f32,
+    y0: f32,
+    side: f32,
 }
 
-impl Letterbox {
-    pub(crate) fn new(width: u32, height: u32) -> Self {
+impl Window {
+    /// The whole `width × height` frame, letterboxed.
+    pub(crate) fn letterbox(width: u32, height: u32) -> Self {
+        let (w, h) = (width as f32, height as f32);
+        let side = w.max(h);
         Self {
-            width: width as f32,
-            height: height as f32,
+            x0: (w - side) / 2.0,
+            y0: (h - side) / 2.0,
+            side,
         }
     }
 
-    /// Map from detector-input pixels to image pixels: a centred square of the long side.
-    pub(crate) fn input_to_image(self) -> Affine {
-        let side = self.width.max(self.height);
-        let k = side / INPUT_SIZE as f32;
-        Affine::scale_translate(k, (self.width - side) / 2.0, (self.height - side) / 2.0)
+    /// The windows that cover a `width × height` frame: the letterbox and, when the frame is
+    /// at least [`TILE_ASPECT`] times longer than wide (or the reverse), squares of its short
+    /// side overlapping by half along the long side.
+    pub(crate) fn covering(width: u32, height: u32) -> Vec<Self> {
+        let mut windows = vec![Self::letterbox(width, height)];
+        let (long, short) = (width.max(height) as f32, width.min(height) as f32);
+        if !(short > 0.0 && long / short >= TILE_ASPECT) {
+            return windows;
+        }
+        let steps = ((long - short) / (short / 2.0)).ceil().max(1.0);
+        let stride = (long - short) / steps;
+        for i in 0..=(steps as usize) {
+            let along = stride * i as f32;
+            let (x0, y0) = if width >= height {
+                (along, 0.0)
+            } else {
+                (0.0, along)
+            };
+            windows.push(Self {
+                x0,
+                y0,
+                side: short,
+            });
+        }
+        windows
     }
 
-    /// Image pixels of a point in normalised letterbox coordinates.
+    /// Map from detector-input pixels to image pixels.
+    pub(crate) fn input_to_image(self) -> Affine {
+        let k = self.side / INPUT_SIZE as f32;
+        Affine::scale_translate(k, self.x0, self.y0)
+    }
+
+    /// Image pixels of a point in normalised window coordinates.
     fn to_image(self, p: (f32, f32)) -> (f32, f32) {
-        let side = self.width.max(self.height);
-        (
-            p.0 * side + (self.width - side) / 2.0,
-            p.1 * side + (self.height - side) / 2.0,
-        )
+        (p.0 * self.side + self.x0, p.1 * self.side + self.y0)
     }
 }
 
@@ -102,14 +137,15 @@ fn iou(a: &[f32; 4], b: &[f32; 4]) -> f32 {
     if union > 0.0 { inter / union } else { 0.0 }
 }
 
-/// Decodes raw detector outputs (`regressors`: 2254×12, `logits`: 2254) into the best person,
-/// MediaPipe-style: score threshold, weighted non-maximum suppression, letterbox removal.
+/// Decodes raw detector outputs (`regressors`: 2254×12, `logits`: 2254) into every person
+/// found, strongest first, MediaPipe-style: score threshold, weighted non-maximum suppression
+/// (each cluster of overlapping boxes averaged by score), window removal.
 pub(crate) fn decode(
     regressors: &[f32],
     logits: &[f32],
     anchors: &[(f32, f32)],
-    letterbox: Letterbox,
-) -> Option<Detection> {
+    window: Window,
+) -> Vec<Detection> {
     let scale = INPUT_SIZE as f32;
     let mut candidates: Vec<Candidate> = anchors
         .iter()
@@ -136,29 +172,31 @@ pub(crate) fn decode(
         })
         .collect();
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-    // Only the strongest cluster matters for single-person tracking.
-    let best = *candidates.first()?;
-    let mut total = 0.0;
-    let mut kp = [(0.0f32, 0.0f32); 2];
-    for c in candidates
-        .iter()
-        .filter(|c| iou(&c.bbox, &best.bbox) > NMS_IOU)
-    {
-        total += c.score;
-        for (acc, p) in kp.iter_mut().zip(c.kp) {
-            acc.0 += p.0 * c.score;
-            acc.1 += p.1 * c.score;
+    let mut people = Vec::new();
+    while let Some(best) = candidates.first().copied() {
+        let (cluster, rest): (Vec<Candidate>, Vec<Candidate>) = candidates
+            .into_iter()
+            .partition(|c| iou(&c.bbox, &best.bbox) > NMS_IOU);
+        candidates = rest;
+        let total: f32 = cluster.iter().map(|c| c.score).sum();
+        if !(total > 0.0) {
+            continue;
         }
+        let mut kp = [(0.0f32, 0.0f32); 2];
+        for c in &cluster {
+            for (acc, p) in kp.iter_mut().zip(c.kp) {
+                acc.0 += p.0 * c.score;
+                acc.1 += p.1 * c.score;
+            }
+        }
+        let kp = kp.map(|(x, y)| window.to_image((x / total, y / total)));
+        people.push(Detection {
+            score: best.score,
+            hip_centre: kp[0],
+            scale_point: kp[1],
+        });
     }
-    if !(total > 0.0) {
-        return None;
-    }
-    let kp = kp.map(|(x, y)| letterbox.to_image((x / total, y / total)));
-    Some(Detection {
-        score: best.score,
-        hip_centre: kp[0],
-        scale_point: kp[1],
-    })
+    people
 }
 
 #[cfg(test)]
@@ -190,11 +228,60 @@ mod tests {
         }
         let logits = [10.0, 10.0, -10.0];
         // Landscape 448×224: the square is 448 wide, padding 112 px above and below.
-        let det = decode(&reg, &logits, &anchors, Letterbox::new(448, 224)).unwrap();
+        let found = decode(&reg, &logits, &anchors, Window::letterbox(448, 224));
+        assert_eq!(found.len(), 1, "one cluster: {found:?}");
+        let det = found[0];
         assert!((det.hip_centre.0 - (0.55 * 448.0)).abs() < 1e-3, "{det:?}");
         assert!((det.hip_centre.1 - (0.5 * 448.0 - 112.0)).abs() < 1e-3);
         assert!((det.scale_point.1 - (0.3 * 448.0 - 112.0)).abs() < 1e-3);
-        assert!(decode(&reg, &[-5.0; 3], &anchors, Letterbox::new(448, 224)).is_none());
-        assert!(decode(&reg, &[f32::NAN; 3], &anchors, Letterbox::new(448, 224)).is_none());
+        assert!(decode(&reg, &[-5.0; 3], &anchors, Window::letterbox(448, 224)).is_empty());
+        assert!(decode(&reg, &[f32::NAN; 3], &anchors, Window::letterbox(448, 224)).is_empty());
+    }
+
+    #[test]
+    fn two_apart_people_are_two_detections_strongest_first() {
+        let anchors = vec![(0.25, 0.5), (0.75, 0.5)];
+        let mut reg = vec![0.0; 2 * REGRESSORS];
+        for r in reg.chunks_exact_mut(REGRESSORS) {
+            r[2] = 44.8;
+            r[3] = 44.8;
+            r[7] = -44.8;
+        }
+        let found = decode(&reg, &[2.0, 6.0], &anchors, Window::letterbox(224, 224));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!((found[0].hip_centre.0 - 168.0).abs() < 1e-3, "{found:?}");
+        assert!((found[1].hip_centre.0 - 56.0).abs() < 1e-3, "{found:?}");
+    }
+
+    #[test]
+    fn wide_frames_are_covered_by_overlapping_tiles_of_their_height() {
+        assert_eq!(
+            Window::covering(1280, 720).len(),
+            1,
+            "16:9 is letterboxed only"
+        );
+        let tiles = Window::covering(2560, 720);
+        assert_eq!(tiles[0], Window::letterbox(2560, 720));
+        let squares = &tiles[1..];
+        assert!(
+            squares
+                .iter()
+                .all(|t| (t.side - 720.0).abs() < 1e-3 && t.y0 == 0.0)
+        );
+        assert_eq!(squares.first().map(|t| t.x0), Some(0.0));
+        assert!((squares.last().map_or(0.0, |t| t.x0 + t.side) - 2560.0).abs() < 1e-3);
+        for pair in squares.windows(2) {
+            let step = pair[1].x0 - pair[0].x0;
+            assert!(
+                step > 0.0 && step <= 360.0 + 1e-3,
+                "tiles overlap by half: {step}"
+            );
+        }
+        let tall = Window::covering(720, 2560);
+        assert!(
+            tall[1..]
+                .iter()
+                .all(|t| t.x0 == 0.0 && (t.side - 720.0).abs() < 1e-3)
+        );
     }
 }

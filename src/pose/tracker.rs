@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use ort::session::Session;
 
-use super::detector::{self, Detection, Letterbox};
+use super::detector::{self, Detection, Window};
 use super::landmarks::{self, LANDMARK_COUNT, MODEL_LANDMARKS, PoseFrame, landmark};
 use super::models::{DETECTOR_FILE, ModelVariant, models_dir};
 use super::{PoseError, Roi, session};
@@ -15,7 +15,7 @@ use crate::video::{Border, Frame, Normalise, YuvImage};
 /// the pixels it is given. Bump it with any change that moves a landmark of any clip, so no
 /// cache returns poses tracked by the older algorithm; `tests/pose.rs` fails when the tracker's
 /// output on a fixed clip changes while this stays the same.
-pub const TRACKER_VERSION: u32 = 1;
+pub const TRACKER_VERSION: u32 = 2;
 
 /// Everything about a tracker built with `options` that decides its output, as one line: the
 /// algorithm version, the model files' SHA-256, the options and the ONNX Runtime build.
@@ -58,11 +58,94 @@ impl Default for TrackerOptions {
     }
 }
 
-/// Per-clip tracking state: the ROI carried to the next frame. A fresh state starts with
-/// the detector.
+/// Seconds between searches for people who came into view while someone is tracked: the
+/// detector costs about two landmark runs, so a search a second costs a one-person clip a few
+/// per cent.
+const SCAN_INTERVAL_S: f64 = 1.0;
+/// A person lost less than this long ago is searched for at every frame.
+const RECENTLY_LOST_S: f64 = 0.5;
+/// At most this many people are tracked in one clip.
+pub const MAX_PEOPLE: usize = 4;
+/// Two detections or tracked regions whose centres are closer than this many region sides
+/// are one person.
+const SAME_PERSON_DISTANCE: f32 = 0.5;
+/// A lost person is found again by a detection within this many of its region sides.
+const REFOUND_DISTANCE: f32 = 1.0;
+
+/// One person followed through a clip.
+#[derive(Debug, Clone)]
+struct Person {
+    /// The region carried to the next frame (`None` while lost).
+    roi: Option<Roi>,
+    /// Where the person was last tracked.
+    last_seen: Roi,
+    /// When the person was lost (`None` while tracked).
+    lost_at_s: Option<f64>,
+}
+
+/// Per-clip tracking state: everyone followed so far, each with the region carried to the
+/// next frame. A fresh state starts with the detector.
 #[derive(Debug, Clone, Default)]
 pub struct TrackingState {
-    roi: Option<Roi>,
+    people: Vec<Person>,
+    last_scan_s: Option<f64>,
+}
+
+impl TrackingState {
+    /// How many people have been followed so far (each has a pose, tracked or not, in every
+    /// frame from the one they were found in).
+    pub fn people(&self) -> usize {
+        self.people.len()
+    }
+
+    /// Whether this frame needs a search for people: nobody is tracked, someone was lost
+    /// just now, or the last search was a while ago.
+    fn wants_scan(&self, time_s: f64) -> bool {
+        let tracked = self.people.iter().any(|p| p.roi.is_some());
+        let recently_lost = self
+            .people
+            .iter()
+            .any(|p| p.lost_at_s.is_some_and(|t| time_s - t < RECENTLY_LOST_S));
+        let due = self
+            .last_scan_s
+            .is_none_or(|t| time_s - t >= SCAN_INTERVAL_S || time_s < t);
+        !tracked || recently_lost || due
+    }
+
+    /// Which person a new detection is: an already tracked one (`Err`: nothing to do), a lost
+    /// one found again, or nobody yet (`Ok(None)`).
+    fn match_detection(&self, found: &Roi) -> Result<Option<usize>, ()> {
+        let distance =
+            |a: &Roi, b: &Roi| ((a.cx - b.cx).hypot(a.cy - b.cy)) / a.side.max(b.side).max(1.0);
+        if self
+            .people
+            .iter()
+            .filter_map(|p| p.roi.as_ref())
+            .any(|r| distance(r, found) < SAME_PERSON_DISTANCE)
+        {
+            return Err(());
+        }
+        let lost = || {
+            self.people
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.roi.is_none())
+        };
+        // Alone in the clip and lost: whoever is found is that person, wherever they are.
+        if self.people.len() == 1 && self.people.iter().all(|p| p.roi.is_none()) {
+            return Ok(Some(0));
+        }
+        let size_ok = |p: &Person| {
+            let ratio = found.side / p.last_seen.side.max(1.0);
+            (0.5..=2.0).contains(&ratio)
+        };
+        Ok(lost()
+            .filter(|(_, p)| size_ok(p))
+            .map(|(i, p)| (i, distance(&p.last_seen, found)))
+            .filter(|(_, d)| *d < REFOUND_DISTANCE)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i))
+    }
 }
 
 /// A loaded, warmed-up pose tracker; create it once and reuse it for every video.
@@ -149,7 +232,8 @@ impl Tracker {
         )
     }
 
-    /// Runs the detector on the whole picture.
+    /// Runs the detector on the whole picture (and on tiles of a wide one): every person
+    /// found, strongest first, each once.
     ///
     /// # Errors
     /// [`PoseError::Inference`] when ONNX Runtime fails.
@@ -157,33 +241,45 @@ impl Tracker {
         &mut self,
         image: &YuvImage<'_>,
         timings: &mut Timings,
-    ) -> Result<Option<Detection>, PoseError> {
+    ) -> Result<Vec<Detection>, PoseError> {
         let (w, h) = image.displayed_size();
-        let letterbox = Letterbox::new(w, h);
         let s = detector::INPUT_SIZE;
-        timings.time(stage::CROP, Some(stage::TRACKING), || {
-            image.sample_tensor(
-                &letterbox.input_to_image(),
-                s,
-                s,
-                Border::Black,
-                Normalise::MinusOneToOne,
-                &mut self.detector_input,
-            );
-        });
-        let started = Instant::now();
-        self.run_detector()?;
-        timings.add(stage::DETECTOR, Some(stage::TRACKING), started.elapsed());
-        let [regressors, logits] = &self.detector_out;
-        Ok(detector::decode(
-            regressors,
-            logits,
-            &self.anchors,
-            letterbox,
-        ))
+        let mut found = Vec::new();
+        for window in Window::covering(w, h) {
+            timings.time(stage::CROP, Some(stage::TRACKING), || {
+                image.sample_tensor(
+                    &window.input_to_image(),
+                    s,
+                    s,
+                    Border::Black,
+                    Normalise::MinusOneToOne,
+                    &mut self.detector_input,
+                );
+            });
+            let started = Instant::now();
+            self.run_detector()?;
+            timings.add(stage::DETECTOR, Some(stage::TRACKING), started.elapsed());
+            let [regressors, logits] = &self.detector_out;
+            found.extend(detector::decode(regressors, logits, &self.anchors, window));
+        }
+        found.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let mut people: Vec<Detection> = Vec::with_capacity(found.len());
+        for candidate in found {
+            let roi = candidate.roi();
+            let seen = people.iter().any(|p| {
+                let other = p.roi();
+                (other.cx - roi.cx).hypot(other.cy - roi.cy)
+                    < SAME_PERSON_DISTANCE * other.side.max(roi.side)
+            });
+            if roi.is_valid() && !seen {
+                people.push(candidate);
+            }
+        }
+        Ok(people)
     }
 
-    /// Tracks one frame, updating `state` for the next.
+    /// Tracks one frame, updating `state` for the next: one pose per person followed so far,
+    /// in the order they were found (untracked where a person is out of view or lost).
     ///
     /// # Errors
     /// [`PoseError::Inference`] when ONNX Runtime fails.
@@ -192,34 +288,67 @@ impl Tracker {
         frame: &Frame,
         state: &mut TrackingState,
         timings: &mut Timings,
-    ) -> Result<PoseFrame, PoseError> {
+    ) -> Result<Vec<PoseFrame>, PoseError> {
         let image = frame.image();
-        let mut detector_ran = false;
-        for _attempt in 0..2 {
-            let roi = if let Some(roi) = state.roi.filter(Roi::is_valid) {
-                roi
-            } else {
-                detector_ran = true;
-                match self.detect(&image, timings)?.map(|d| d.roi()) {
-                    Some(roi) if roi.is_valid() => roi,
-                    _ => break,
-                }
+        let mut poses: Vec<Option<PoseFrame>> = vec![None; state.people.len()];
+        for (person, pose) in state.people.iter_mut().zip(&mut poses) {
+            let Some(roi) = person.roi.filter(Roi::is_valid) else {
+                person.roi = None;
+                continue;
             };
-            if let Some(pose) = self.landmarks_in(&image, &roi, frame, detector_ran, timings)? {
-                state.roi = pose.1.filter(Roi::is_valid);
-                return Ok(pose.0);
-            }
-            state.roi = None;
-            if detector_ran {
-                break;
+            if let Some((tracked, next)) = self.landmarks_in(&image, &roi, frame, false, timings)? {
+                person.roi = next.filter(Roi::is_valid);
+                person.last_seen = roi;
+                person.lost_at_s = None;
+                *pose = Some(tracked);
+            } else {
+                person.roi = None;
+                person.lost_at_s = Some(frame.time_s);
             }
         }
-        state.roi = None;
-        Ok(PoseFrame::untracked(
-            frame.index,
-            frame.time_s,
-            detector_ran,
-        ))
+        forget_duplicates(state, &mut poses, frame.time_s);
+        let scanned = state.wants_scan(frame.time_s);
+        if scanned {
+            state.last_scan_s = Some(frame.time_s);
+            for detection in self.detect(&image, timings)? {
+                let roi = detection.roi();
+                let Ok(slot) = state.match_detection(&roi) else {
+                    continue;
+                };
+                if slot.is_none() && state.people.len() >= MAX_PEOPLE {
+                    continue;
+                }
+                let Some((tracked, next)) =
+                    self.landmarks_in(&image, &roi, frame, true, timings)?
+                else {
+                    continue;
+                };
+                let person = Person {
+                    roi: next.filter(Roi::is_valid),
+                    last_seen: roi,
+                    lost_at_s: None,
+                };
+                if let Some(i) = slot {
+                    state.people[i] = person;
+                    poses[i] = Some(tracked);
+                } else {
+                    state.people.push(person);
+                    poses.push(Some(tracked));
+                }
+            }
+        }
+        Ok(poses
+            .into_iter()
+            .map(|pose| {
+                pose.map_or_else(
+                    || PoseFrame::untracked(frame.index, frame.time_s, scanned),
+                    |mut p| {
+                        p.detector_ran |= scanned;
+                        p
+                    },
+                )
+            })
+            .collect())
     }
 
     /// Landmarks inside `roi`, or `None` when the model says no person is there.
@@ -280,6 +409,28 @@ impl Tracker {
         };
         timings.add(stage::POSTPROCESS, Some(stage::TRACKING), started.elapsed());
         Ok(Some((pose, next_roi)))
+    }
+}
+
+/// When two people's regions have converged on one person (they crossed, and both crops
+/// now follow the same body), the later-found one is marked lost so it can be found again.
+fn forget_duplicates(state: &mut TrackingState, poses: &mut [Option<PoseFrame>], time_s: f64) {
+    for later in 1..state.people.len() {
+        let Some(b) = state.people[later].roi else {
+            continue;
+        };
+        let duplicate = state.people[..later].iter().any(|p| {
+            p.roi.is_some_and(|a| {
+                (a.cx - b.cx).hypot(a.cy - b.cy) < SAME_PERSON_DISTANCE * a.side.max(b.side)
+            })
+        });
+        if duplicate {
+            state.people[later].roi = None;
+            state.people[later].lost_at_s = Some(time_s);
+            if let Some(pose) = poses.get_mut(later) {
+                *pose = None;
+            }
+        }
     }
 }
 

@@ -252,6 +252,8 @@ mod tests {
             },
             model: crate::pose::ModelVariant::Full,
             poses: Vec::new(),
+            people: Vec::new(),
+            person: 0,
             analysis: Analysis {
                 jumps: vec![jump],
                 ..Analysis::default()
