@@ -112,6 +112,38 @@ pub struct VideoAnalysis {
     pub warnings: Vec<String>,
 }
 
+impl VideoAnalysis {
+    /// Analyses person `person` of [`Self::people`] instead (a user pointing at another
+    /// athlete): their poses, a fresh analysis with the same jump kind and no corrections
+    /// (those were made on someone else's jumps), and the warnings that go with them. `false`
+    /// when there is no such person or they are already the one analysed.
+    pub fn choose_person(&mut self, person: usize) -> bool {
+        if person == self.person || person >= self.people.len() {
+            return false;
+        }
+        let mut stale: Vec<String> = self.analysis.warnings.clone();
+        stale.extend(people::analysed_note(&self.people, self.person));
+        self.warnings
+            .retain(|w| !stale.contains(w) && !w.starts_with(people::NO_SUCH_PERSON));
+        self.person = person;
+        self.poses = self.people[person].poses.clone();
+        let options = AnalysisOptions {
+            kind: self.analysis.options.kind,
+            ..AnalysisOptions::default()
+        };
+        self.analysis = analysis::analyze(
+            &self.poses,
+            &self.analysis.facts,
+            &options,
+            &mut Timings::new(),
+        );
+        self.warnings
+            .extend(people::analysed_note(&self.people, person));
+        self.warnings.extend(self.analysis.warnings.iter().cloned());
+        true
+    }
+}
+
 /// Analyses one video with an already-loaded tracker.
 ///
 /// `model_load` is the tracker load time to report (zero when the tracker is reused).

@@ -512,3 +512,60 @@ fn two_jumps_are_compared_side_by_side_on_one_clock() {
     let offset = harness.state().compare().unwrap().offset_s;
     assert!((offset - 1.0 / fps).abs() < 1e-9, "stepped to {offset} s");
 }
+
+#[test]
+fn clicking_another_person_in_the_video_analyses_them() {
+    let Some(source) = common::shared_video(CLIP) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let two = dir.path().join("two athletes.mp4");
+    common::two_athletes(&source, &two);
+    let mut harness = harness(vec![two]);
+    step_until(&mut harness, "the analysis", ANALYSIS_TIMEOUT, analysed);
+    let result = harness.state().current_analysis().unwrap();
+    assert_eq!(result.people.len(), 2, "both athletes are tracked");
+    let before = result.person;
+    let other = 1 - before;
+    harness.get_by_label(&format!(
+        "{} ({})",
+        before + 1,
+        if before == 0 { "left" } else { "right" }
+    ));
+    harness.check_accessibility();
+
+    // Click the other athlete's hips, where the video shows them.
+    let frame = harness.state().playback().frame;
+    let (w, h) = (result.info.width as f32, result.info.height as f32);
+    let hips = {
+        let pose = &result.people[other].poses[frame];
+        assert!(
+            pose.tracked,
+            "the other athlete is tracked at frame {frame}"
+        );
+        let (l, r) = (&pose.landmarks[23], &pose.landmarks[24]);
+        ((l.x + r.x) / 2.0, (l.y + r.y) / 2.0)
+    };
+    let area = harness.get_by_label("Video").rect();
+    let fit = (area.width() / w).min(area.height() / h);
+    let picture = egui::Rect::from_center_size(area.center(), vec2(w, h) * fit);
+    let at = picture.min + vec2(hips.0, hips.1) * fit;
+    harness.hover_at(at);
+    harness.step();
+    // A press and a release on the spot: a click.
+    harness.drag_at(at);
+    harness.step();
+    harness.drop_at(at);
+    harness.step();
+    harness.step();
+    let result = harness.state().current_analysis().unwrap();
+    assert_eq!(result.person, other, "the clicked athlete is analysed");
+    assert_eq!(result.analysis.jumps.len(), 6, "with their six jumps");
+    assert!(
+        harness.state().toasts().iter().any(|t| t
+            .text
+            .starts_with(&format!("Now analysing person {}", other + 1))),
+        "a toast says who is analysed now"
+    );
+    assert!(!value_of(&harness, "Jump height, jump 6").is_empty());
+}

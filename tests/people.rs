@@ -10,35 +10,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use hangtime::analysis::people::PersonChoice;
 use hangtime::analysis::{EventId, MetricId};
 use hangtime::pipeline::{PipelineOptions, VideoAnalysis};
 use hangtime::pose::ModelVariant;
-
-/// The mirrored athlete starts this much later.
-const SHIFT_S: f64 = 0.7;
-
-fn ffmpeg(source: &Path, filter: &str, out: &Path) {
-    let status = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-nostdin", "-i"])
-        .arg(source)
-        .args([
-            "-an",
-            "-filter_complex",
-            filter,
-            "-c:v",
-            "libx264",
-            "-qp",
-            "0",
-        ])
-        .args(["-preset", "ultrafast", "-threads", "2"])
-        .arg(out)
-        .status()
-        .expect("ffmpeg runs (scripts/setup installs it)");
-    assert!(status.success(), "ffmpeg could not make {}", out.display());
-}
 
 fn jumps(v: &VideoAnalysis) -> Vec<(f64, f64)> {
     v.analysis
@@ -64,14 +40,8 @@ fn the_chosen_one_of_two_athletes_side_by_side_gives_their_six_jumps() {
     // Both lossless: the athlete's pixels are the original's in both, so only the second
     // athlete differs (a lossy re-encode alone moves a height by up to 2.6 cm,
     // docs/ACCURACY.md).
-    ffmpeg(&source, "[0:v]null", &alone);
-    ffmpeg(
-        &source,
-        &format!(
-            "[0:v]split[a][b];[b]hflip,tpad=start_duration={SHIFT_S}:start_mode=clone[m];[a][m]hstack=shortest=1"
-        ),
-        &two,
-    );
+    common::lossless(&source, "[0:v]null", &alone);
+    common::two_athletes(&source, &two);
     let mut tracker = common::tracker(ModelVariant::Lite);
     let run = |tracker: &mut _, path: &Path, person| {
         let options = PipelineOptions {
@@ -105,11 +75,12 @@ fn the_chosen_one_of_two_athletes_side_by_side_gives_their_six_jumps() {
         assert!((t - t0).abs() < 0.05, "jump {} is the same jump", i + 1);
     }
 
-    // The other athlete is someone else: the same six jumps, 0.7 s later.
+    // The other athlete is someone else: the same six jumps, later.
+    let shift = common::SECOND_ATHLETE_DELAY_S;
     let right = jumps(&run(&mut tracker, &two, PersonChoice::Index(2)));
     assert_eq!(right.len(), 6, "right athlete: {right:?}");
     for ((_, t), (_, t0)) in right.iter().zip(&single) {
-        assert!((t - t0 - SHIFT_S).abs() < 0.1, "{t} vs {t0} + {SHIFT_S}");
+        assert!((t - t0 - shift).abs() < 0.1, "{t} vs {t0} + {shift}");
     }
     // By default whoever jumps is analysed (both do here).
     let auto = run(&mut tracker, &two, PersonChoice::Auto);

@@ -74,6 +74,9 @@ impl FromStr for PersonChoice {
     }
 }
 
+/// How the sentence for a person number beyond those in view begins.
+pub const NO_SUCH_PERSON: &str = "There is no person";
+
 /// Where one tracked person is in the picture, for choosing and listing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PersonInView {
@@ -225,7 +228,7 @@ pub fn choose(
         PersonChoice::Index(n) => {
             let chosen = who_jumps(people, facts, options);
             let note = format!(
-                "There is no person {n} in view (only {}); person {} (the one who jumps) was analysed.",
+                "{NO_SUCH_PERSON} {n} in view (only {}); person {} (the one who jumps) was analysed.",
                 people.len(),
                 chosen + 1
             );

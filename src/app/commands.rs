@@ -126,6 +126,8 @@ pub enum Command {
         /// New time in seconds.
         time_s: f64,
     },
+    /// Analyse person `n` of the shown clip's people in view (left to right) instead.
+    ChoosePerson(usize),
     /// Zoom the video to fit the view.
     FitVideo,
     /// Write the jump metrics as CSV; `None` asks where with a dialog.

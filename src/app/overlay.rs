@@ -25,7 +25,7 @@ fn alpha(visibility: f32) -> f32 {
 }
 
 /// What to paint for one frame.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct OverlayFrame<'a> {
     /// Landmarks in displayed video pixels (empty when untracked).
     pub landmarks: &'a [Landmark],
@@ -33,6 +33,8 @@ pub struct OverlayFrame<'a> {
     pub centre_of_mass: Option<(f64, f64)>,
     /// Label of the current phase, with its colour.
     pub phase: Option<(&'a str, Color32)>,
+    /// Other people in view, drawn faintly with their number so one can be clicked.
+    pub others: Vec<(usize, &'a [Landmark])>,
 }
 
 /// Paints the overlay over the video drawn in `image_rect`; `video_size` is the displayed
@@ -52,6 +54,9 @@ pub fn paint(
     };
     // Thicker lines when the video is shown large, never thinner than a readable hairline.
     let scale = (image_rect.height() / 500.0).clamp(0.6, 2.5);
+    if layers.bones {
+        paint_others(painter, &frame.others, scale, &to_screen);
+    }
     if layers.bones {
         for (a, b) in SKELETON_BONES {
             let (Some(p), Some(q)) = (frame.landmarks.get(a), frame.landmarks.get(b)) else {
@@ -108,6 +113,37 @@ pub fn paint(
             let pill = Align2::LEFT_TOP.anchor_size(anchor, galley.size() + vec2(16.0, 8.0));
             painter.rect_filled(pill, 6.0, fill.gamma_multiply(0.92));
             painter.galley(pill.min + vec2(8.0, 4.0), galley, Color32::PLACEHOLDER);
+        }
+    }
+}
+
+/// Other people in view: thin grey bones and their number above the head, so a user sees
+/// who else was tracked and can click them.
+fn paint_others(
+    painter: &Painter,
+    others: &[(usize, &[Landmark])],
+    scale: f32,
+    to_screen: &dyn Fn(f32, f32) -> Pos2,
+) {
+    let stroke = Stroke::new(2.0 * scale, theme::OTHER_PERSON);
+    for (number, landmarks) in others {
+        for (a, b) in SKELETON_BONES {
+            if let (Some(p), Some(q)) = (landmarks.get(a), landmarks.get(b)) {
+                painter.line_segment([to_screen(p.x, p.y), to_screen(q.x, q.y)], stroke);
+            }
+        }
+        let top = landmarks
+            .iter()
+            .map(|l| to_screen(l.x, l.y))
+            .min_by(|a, b| a.y.total_cmp(&b.y));
+        if let Some(top) = top {
+            painter.text(
+                top - vec2(0.0, 8.0 * scale),
+                Align2::CENTER_BOTTOM,
+                format!("{number}"),
+                FontId::proportional(14.0 * scale.max(1.0)),
+                theme::OTHER_PERSON,
+            );
         }
     }
 }

@@ -94,6 +94,7 @@ impl HangtimeApp {
             Command::NudgeEdge(step) => self.nudge_edge(step),
             Command::Undo => self.undo(true),
             Command::Redo => self.undo(false),
+            Command::ChoosePerson(person) => self.choose_person(person),
             Command::FitVideo => self.viewer.fit(),
             Command::ExportCsv(path) => self.export(ExportKind::MetricsCsv, path),
             Command::ExportJson(path) => self.export(ExportKind::Json, path),
@@ -423,6 +424,31 @@ impl HangtimeApp {
         if let Some(frame) = frame {
             self.playback.seek(frame, &clip_times);
         }
+    }
+
+    /// Analyses another of the shown clip's people in view.
+    fn choose_person(&mut self, person: usize) {
+        let Some(entry) = self.current.and_then(|i| self.entries.get_mut(i)) else {
+            return;
+        };
+        let Some(result) = entry.result.as_deref_mut() else {
+            return;
+        };
+        if !result.choose_person(person) {
+            return;
+        }
+        let count = result.people.len();
+        let jumps = result.analysis.jumps.len();
+        entry.edits = super::edits::EditHistory::default();
+        entry.refresh_bands();
+        self.playback.selected_jump = 0;
+        self.playback.selected_edge = None;
+        self.toasts.info(format!(
+            "Now analysing person {} ({}): {jumps} jump{}.",
+            person + 1,
+            analysis::people::position_word(person, count),
+            if jumps == 1 { "" } else { "s" }
+        ));
     }
 
     /// Undoes (or redoes) the shown clip's last correction.

@@ -81,8 +81,9 @@ pub struct ViewerInput<'a> {
     pub placeholder: &'a str,
 }
 
-/// Shows the view in all the space `ui` has left.
-pub fn show(ui: &mut Ui, state: &mut ViewerState, input: &ViewerInput<'_>) {
+/// Shows the view in all the space `ui` has left; returns where a click (not a drag) landed,
+/// in displayed video pixels.
+pub fn show(ui: &mut Ui, state: &mut ViewerState, input: &ViewerInput<'_>) -> Option<(f32, f32)> {
     let area = ui.available_rect_before_wrap();
     let response = ui.allocate_rect(area, Sense::click_and_drag());
     response.widget_info(|| WidgetInfo::labeled(egui::Role::Image, true, "Video"));
@@ -97,7 +98,7 @@ pub fn show(ui: &mut Ui, state: &mut ViewerState, input: &ViewerInput<'_>) {
             egui::FontId::proportional(16.0),
             Color32::from_gray(170),
         );
-        return;
+        return None;
     };
     state.upload(ui.ctx(), picture);
     let (video_w, video_h) = input
@@ -149,6 +150,17 @@ pub fn show(ui: &mut Ui, state: &mut ViewerState, input: &ViewerInput<'_>) {
         &input.overlay,
         input.layers,
     );
+    let clicked = response
+        .clicked()
+        .then(|| response.interact_pointer_pos())
+        .flatten()
+        .filter(|p| image_rect.contains(*p))
+        .map(|p| {
+            (
+                (p.x - image_rect.left()) / image_rect.width() * video_w,
+                (p.y - image_rect.top()) / image_rect.height() * video_h,
+            )
+        });
     if state.zoom > MIN_ZOOM {
         painter.text(
             area.right_top() + vec2(-10.0, 10.0),
@@ -158,4 +170,5 @@ pub fn show(ui: &mut Ui, state: &mut ViewerState, input: &ViewerInput<'_>) {
             Color32::from_gray(220),
         );
     }
+    clicked
 }

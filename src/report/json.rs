@@ -102,6 +102,13 @@ pub fn video_json(outcome: &VideoOutcome<'_>) -> Value {
                     "width_ratio": round(j.width_ratio, 3),
                 })),
                 "model": v.model.name(),
+                "people": v.people.iter().enumerate().map(|(i, p)| json!({
+                    "person": i + 1,
+                    "analysed": i == v.person,
+                    "x_share": round(p.seen.x_share, 3),
+                    "size_px": round(p.seen.size_px, 1),
+                    "tracked_frames": p.seen.tracked_frames,
+                })).collect::<Vec<_>>(),
                 "jumps": jumps,
                 "timings": timings,
                 "warnings": v.warnings,

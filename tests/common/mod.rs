@@ -76,6 +76,40 @@ pub fn analyze(
     .expect("analysis succeeds")
 }
 
+/// The mirrored athlete of [`two_athletes`] starts this much later.
+pub const SECOND_ATHLETE_DELAY_S: f64 = 0.7;
+
+/// Writes to `out` a clip of two athletes side by side: `source` on the left, a mirrored copy
+/// of it [`SECOND_ATHLETE_DELAY_S`] later on the right (lossless, so the left athlete's
+/// pixels are the source's).
+pub fn two_athletes(source: &std::path::Path, out: &std::path::Path) {
+    let filter = format!(
+        "[0:v]split[a][b];[b]hflip,tpad=start_duration={SECOND_ATHLETE_DELAY_S}:start_mode=clone[m];[a][m]hstack=shortest=1"
+    );
+    lossless(source, &filter, out);
+}
+
+/// Re-encodes `source` through the FFmpeg filter graph `filter` into `out`, losslessly.
+pub fn lossless(source: &std::path::Path, filter: &str, out: &std::path::Path) {
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-nostdin", "-i"])
+        .arg(source)
+        .args([
+            "-an",
+            "-filter_complex",
+            filter,
+            "-c:v",
+            "libx264",
+            "-qp",
+            "0",
+        ])
+        .args(["-preset", "ultrafast", "-threads", "2"])
+        .arg(out)
+        .status()
+        .expect("ffmpeg runs (scripts/setup installs it)");
+    assert!(status.success(), "ffmpeg could not make {}", out.display());
+}
+
 /// Hand labels from `labels.csv`: (file, jump, kind, `takeoff_frame`, `landing_frame`).
 pub fn labels() -> Vec<(String, usize, String, usize, usize)> {
     let path = videos_dir().join("labels.csv");

@@ -10,6 +10,8 @@ use crate::app::commands::{Command, CommandQueue, PlaybackSpeed};
 use crate::app::state::{AnalysisStatus, VideoEntry};
 use crate::app::tasks::capitalise;
 use crate::app::{HangtimeApp, overlay, plots, theme, timeline, viewer};
+use crate::pipeline::VideoAnalysis;
+use crate::pose::Landmark;
 use crate::video::PreviewStatus;
 
 /// Room below the video for the timeline and spacing.
@@ -80,13 +82,19 @@ impl HangtimeApp {
                 landmarks: pose.map_or(&[], |p| p.landmarks.as_slice()),
                 centre_of_mass: com,
                 phase: phase_text.as_ref().map(|(t, c)| (t.as_str(), *c)),
+                others: result.map_or_else(Vec::new, |r| others_at(r, frame_index)),
             },
             layers: self.settings.overlay,
             placeholder: &placeholder,
         };
-        ui.allocate_ui(vec2(ui.available_width(), viewer_height), |ui| {
-            viewer::show(ui, &mut self.viewer, &input);
-        });
+        let clicked = ui
+            .allocate_ui(vec2(ui.available_width(), viewer_height), |ui| {
+                viewer::show(ui, &mut self.viewer, &input)
+            })
+            .inner;
+        if let (Some(at), Some(result)) = (clicked, result) {
+            choose_by_click(result, frame_index, at, commands);
+        }
         let jumps = match (result, &provisional) {
             (Some(r), _) => r.analysis.jumps.as_slice(),
             (None, Some(p)) => p.jumps.as_slice(),
@@ -105,17 +113,14 @@ impl HangtimeApp {
             commands,
         );
         if let Some(result) = result {
-            plots::show(
-                ui,
-                &plots::PlotInput {
-                    signals: &result.analysis.signals,
-                    px_per_m: result.analysis.px_per_m,
-                    bands,
-                    time_s: playhead_s,
-                    end_s: clip_end(&times),
-                },
-                commands,
-            );
+            let plot = plots::PlotInput {
+                signals: &result.analysis.signals,
+                px_per_m: result.analysis.px_per_m,
+                bands,
+                time_s: playhead_s,
+                end_s: clip_end(&times),
+            };
+            plots::show(ui, &plot, commands);
         }
     }
 
@@ -252,4 +257,53 @@ impl HangtimeApp {
             });
         });
     }
+}
+
+/// The people in view at `frame` other than the one analysed, with their numbers (1 = left).
+fn others_at(result: &VideoAnalysis, frame: usize) -> Vec<(usize, &[Landmark])> {
+    result
+        .people
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != result.person)
+        .filter_map(|(i, p)| {
+            let pose = p.poses.get(frame).filter(|pose| pose.tracked)?;
+            Some((i + 1, pose.landmarks.as_slice()))
+        })
+        .collect()
+}
+
+/// A click on someone else in the video analyses them.
+fn choose_by_click(
+    result: &VideoAnalysis,
+    frame: usize,
+    at: (f32, f32),
+    commands: &mut CommandQueue,
+) {
+    if let Some(person) = person_at(result, frame, at).filter(|p| *p != result.person) {
+        commands.push(Command::ChoosePerson(person));
+    }
+}
+
+/// Which person in view at `frame` a click at `at` (video pixels) points at: the one whose
+/// body's box, with a margin of a tenth of its height, holds the point (the smallest such box
+/// when they overlap).
+fn person_at(result: &VideoAnalysis, frame: usize, at: (f32, f32)) -> Option<usize> {
+    result
+        .people
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let pose = p.poses.get(frame).filter(|pose| pose.tracked)?;
+            let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+            for l in &pose.landmarks {
+                (x0, y0, x1, y1) = (x0.min(l.x), y0.min(l.y), x1.max(l.x), y1.max(l.y));
+            }
+            let margin = (y1 - y0).max(0.0) * 0.1;
+            let inside = (x0 - margin..=x1 + margin).contains(&at.0)
+                && (y0 - margin..=y1 + margin).contains(&at.1);
+            inside.then_some((i, (x1 - x0) * (y1 - y0)))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
 }

@@ -97,12 +97,14 @@ impl HangtimeApp {
                         landmarks: pose.map_or(&[], |p| p.landmarks.as_slice()),
                         centre_of_mass: com,
                         phase: None,
+                        others: Vec::new(),
                     },
                     layers,
                     placeholder: "Decoding the preview…",
                 };
                 ui.allocate_ui(egui::vec2(ui.available_width(), video_height), |ui| {
-                    viewer::show(ui, &mut side_state.viewer, &input);
+                    // A click here picks nothing: people are chosen in the analysis view.
+                    let _ = viewer::show(ui, &mut side_state.viewer, &input);
                 });
             }
         });

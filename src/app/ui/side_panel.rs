@@ -4,10 +4,12 @@
 use egui::{Align, Layout, RichText, Ui};
 
 use super::tool_button;
+use crate::analysis::people::position_word;
 use crate::app::actions::Action;
 use crate::app::commands::{Command, CommandQueue};
 use crate::app::state::AnalysisStatus;
 use crate::app::{HangtimeApp, flame, table, theme};
+use crate::pipeline::VideoAnalysis;
 
 impl HangtimeApp {
     pub(in crate::app) fn side_panel(&mut self, ui: &mut Ui, commands: &mut CommandQueue) {
@@ -60,6 +62,9 @@ impl HangtimeApp {
             ui.label(RichText::new("Open a video to see its jumps here.").weak());
             return;
         };
+        if let Some(result) = entry.result.as_deref() {
+            people_in_view(ui, result, commands);
+        }
         match (&entry.status, entry.result.as_deref()) {
             (_, Some(result)) if result.analysis.jumps.is_empty() => {
                 ui.label("No jump was found in this video.");
@@ -160,6 +165,34 @@ impl HangtimeApp {
             });
         }
     }
+}
+
+/// With several people in view: who is analysed, and a button for each of the others (the
+/// same as clicking them in the video).
+fn people_in_view(ui: &mut Ui, result: &VideoAnalysis, commands: &mut CommandQueue) {
+    let count = result.people.len();
+    if count < 2 {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("{count} people in view. Analysing:"));
+        for i in 0..count {
+            let place = position_word(i, count);
+            let chosen = i == result.person;
+            if ui
+                .selectable_label(chosen, format!("{} ({place})", i + 1))
+                .on_hover_text(format!(
+                    "Analyse person {} ({place}); clicking them in the video does the same",
+                    i + 1
+                ))
+                .clicked()
+                && !chosen
+            {
+                commands.push(Command::ChoosePerson(i));
+            }
+        }
+    });
+    ui.add_space(4.0);
 }
 
 fn clip_notes(ui: &mut Ui, warnings: &[String]) {
