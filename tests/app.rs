@@ -544,7 +544,7 @@ fn clicking_another_person_in_the_video_analyses_them() {
             "the other athlete is tracked at frame {frame}"
         );
         let (l, r) = (&pose.landmarks[23], &pose.landmarks[24]);
-        ((l.x + r.x) / 2.0, (l.y + r.y) / 2.0)
+        (f32::midpoint(l.x, r.x), f32::midpoint(l.y, r.y))
     };
     let area = harness.get_by_label("Video").rect();
     let fit = (area.width() / w).min(area.height() / h);
