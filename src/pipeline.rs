@@ -363,6 +363,106 @@ pub fn analyze_prepared_observed(
     })
 }
 
+/// What the decoder's report says about the file, as sentences: cut short, or damaged.
+fn decoding_warnings(
+    info: &VideoInfo,
+    report: &video::DecodeReport,
+    frames_read: usize,
+    read_s: f64,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if info.looks_incomplete() || report.truncated {
+        let declared = info.declared_duration_s.map_or(String::new(), |d| {
+            format!(" it declares {d:.2} s of video, but")
+        });
+        warnings.push(format!(
+            "The file may be incomplete (cut short while copying or uploading?):{declared} only {} frames ({read_s:.2} s) could be read. Frames 0–{} (0.00–{read_s:.2} s) were analysed.",
+            frames_read,
+            frames_read.saturating_sub(1),
+        ));
+    } else if report.corrupt_packets > 0 {
+        warnings.push(format!(
+            "The video is damaged: {} of {} frames could be read; the analysis uses those.",
+            frames_read, info.frames
+        ));
+    }
+    warnings
+}
+
+/// Frames kept for tracking back in time: up to this many bytes of the latest frames in which
+/// nobody was tracked (36 frames of 640×480, 12 of 720p, 5 of 1080p). It is paid in full by
+/// a clip in which nobody is ever found (a 1080p one peaks at 125 MB without it), so it stays
+/// small beside the 150 MB such an analysis may take.
+const UNSEEN_BUDGET_BYTES: usize = 16 * 1024 * 1024;
+
+/// The frames since anyone was last tracked (within [`UNSEEN_BUDGET_BYTES`]), so that a
+/// person the detector finds later, once their face shows, is tracked back through them.
+#[derive(Default)]
+struct Unseen {
+    frames: std::collections::VecDeque<video::Frame>,
+    bytes: usize,
+}
+
+impl Unseen {
+    fn frame_bytes(frame: &video::Frame) -> usize {
+        let (w, h) = frame.displayed_size();
+        (w as usize * h as usize) * 3 / 2
+    }
+
+    /// Keeps a copy of `frame`, in the buffers of the oldest one once the budget is full.
+    fn keep(&mut self, frame: &video::Frame) {
+        let size = Self::frame_bytes(frame);
+        if self.bytes + size > UNSEEN_BUDGET_BYTES
+            && let Some(mut oldest) = self.frames.pop_front()
+        {
+            self.bytes -= Self::frame_bytes(&oldest);
+            oldest.copy_from(frame);
+            self.frames.push_back(oldest);
+        } else {
+            self.frames.push_back(frame.clone());
+        }
+        self.bytes += size;
+    }
+
+    fn clear(&mut self) {
+        self.frames.clear();
+        self.bytes = 0;
+    }
+
+    /// Tracks everyone just found back through the kept frames, which are the last ones
+    /// before the newest entry of each person's list, and puts those poses in their lists.
+    fn track_back(
+        &mut self,
+        tracker: &mut Tracker,
+        state: &TrackingState,
+        people: &mut [Vec<PoseFrame>],
+        timings: &mut Timings,
+    ) -> Result<(), PoseError> {
+        let frames = self.frames.make_contiguous();
+        for (person, roi) in state.just_found() {
+            let Some(list) = people.get_mut(person) else {
+                continue;
+            };
+            let newest_kept = list.len().saturating_sub(2);
+            for (back, mut pose) in tracker
+                .track_back(frames, roi, timings)?
+                .into_iter()
+                .enumerate()
+            {
+                let Some(slot) = newest_kept.checked_sub(back).and_then(|i| list.get_mut(i)) else {
+                    break;
+                };
+                if slot.index != pose.index || slot.tracked {
+                    break;
+                }
+                pose.background_dy = slot.background_dy;
+                *slot = pose;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A clip's probe facts, everyone followed in it (one pose list per person, in the order
 /// found) and its decoding warnings.
 type Tracked = (VideoInfo, Vec<Vec<PoseFrame>>, Vec<String>);
@@ -383,6 +483,7 @@ fn track_video(
     let mut people: Vec<Vec<PoseFrame>> = Vec::new();
     let mut frame_times: Vec<(usize, f64)> = Vec::with_capacity(info.frames);
     let mut last_points: Vec<(f32, f32)> = Vec::new();
+    let mut unseen = Unseen::default();
     let mut decode_error = None;
     let tracking_started = Instant::now();
     for frame in &decoder.frames {
@@ -397,16 +498,21 @@ fn track_video(
                 break;
             }
         };
-        match tracker.track(&frame, &mut state, timings) {
-            Ok(mut now) => {
+        let nobody_before = !state.anyone_tracked();
+        let outcome = tracker
+            .track(&frame, &mut state, timings)
+            .and_then(|mut now| {
                 // The background is what no one covers; while nobody is tracked, where they
                 // last were.
                 let points: Vec<(f32, f32)> = now
                     .iter()
                     .flat_map(|p| p.landmarks.iter().map(|l| (l.x, l.y)))
                     .collect();
-                if !points.is_empty() {
+                let anyone = !points.is_empty();
+                if anyone {
                     last_points = points;
+                } else {
+                    unseen.keep(&frame);
                 }
                 let background_dy = background.step(&frame.image(), &last_points);
                 for pose in &mut now {
@@ -416,11 +522,17 @@ fn track_video(
                 observer.tracked(frame, &now, &frame_times);
                 people::record(&mut people, &frame_times, now);
                 frame_times.push((index, time_s));
-            }
-            Err(e) => {
-                decoder.finish();
-                return Err(e.into());
-            }
+                if anyone && nobody_before {
+                    unseen.track_back(tracker, &state, &mut people, timings)?;
+                }
+                if anyone {
+                    unseen.clear();
+                }
+                Ok(())
+            });
+        if let Err(e) = outcome {
+            decoder.finish();
+            return Err(e.into());
         }
         observer.progress(Progress {
             frames_done: frame_times.len(),
@@ -454,22 +566,7 @@ fn track_video(
         );
     }
     timings.add(stage::TRACKING, Some(stage::ANALYSIS), tracking_time);
-    let mut warnings = Vec::new();
     let read_s = frame_times.last().map_or(0.0, |&(_, t)| t);
-    if info.looks_incomplete() || report.truncated {
-        let declared = info.declared_duration_s.map_or(String::new(), |d| {
-            format!(" it declares {d:.2} s of video, but")
-        });
-        warnings.push(format!(
-            "The file may be incomplete (cut short while copying or uploading?):{declared} only {} frames ({read_s:.2} s) could be read. Frames 0–{} (0.00–{read_s:.2} s) were analysed.",
-            frames_read,
-            frames_read.saturating_sub(1),
-        ));
-    } else if report.corrupt_packets > 0 {
-        warnings.push(format!(
-            "The video is damaged: {} of {} frames could be read; the analysis uses those.",
-            frames_read, info.frames
-        ));
-    }
+    let warnings = decoding_warnings(&info, &report, frames_read, read_s);
     Ok((info, people, warnings))
 }

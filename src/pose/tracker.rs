@@ -15,7 +15,7 @@ use crate::video::{Border, Frame, Normalise, YuvImage};
 /// the pixels it is given. Bump it with any change that moves a landmark of any clip, so no
 /// cache returns poses tracked by the older algorithm; `tests/pose.rs` fails when the tracker's
 /// output on a fixed clip changes while this stays the same.
-pub const TRACKER_VERSION: u32 = 2;
+pub const TRACKER_VERSION: u32 = 3;
 
 /// Everything about a tracker built with `options` that decides its output, as one line: the
 /// algorithm version, the model files' SHA-256, the options and the ONNX Runtime build.
@@ -35,8 +35,15 @@ pub fn identity(options: TrackerOptions) -> Result<String, PoseError> {
     ))
 }
 
-/// MediaPipe's tracking threshold on the pose-present flag.
+/// MediaPipe's tracking threshold on the pose-present flag, for a region the detector gave.
 const MIN_POSE_SCORE: f32 = 0.5;
+/// The threshold for a region carried from a neighbouring frame's landmarks. The flag drops
+/// to 0.05–0.5 for single frames while the body is still in the crop, most of all with the
+/// head out of the picture (the drop-landing clips: 0.053, 0.093, 0.13, 0.24, 0.33 between
+/// frames scoring 0.9), and to 0.000–0.005 where nobody is there (after a cut). MediaPipe's
+/// 0.5 loses the person at the first such frame; this keeps following them, though such a
+/// frame's landmarks are left out.
+const CARRIED_MIN_POSE_SCORE: f32 = 0.03;
 const DETECTOR_OUTPUTS: [&str; 2] = ["Identity", "Identity_1"];
 const LANDMARK_OUTPUTS: [&str; 4] = ["Identity", "Identity_1", "Identity_3", "Identity_4"];
 
@@ -89,6 +96,8 @@ struct Person {
 pub struct TrackingState {
     people: Vec<Person>,
     last_scan_s: Option<f64>,
+    /// People found by the detector in the last frame tracked (new, or lost and found again).
+    found: Vec<usize>,
 }
 
 impl TrackingState {
@@ -96,6 +105,20 @@ impl TrackingState {
     /// frame from the one they were found in).
     pub fn people(&self) -> usize {
         self.people.len()
+    }
+
+    /// Whether anyone is being tracked (has a region carried to the next frame).
+    pub fn anyone_tracked(&self) -> bool {
+        self.people.iter().any(|p| p.roi.is_some())
+    }
+
+    /// The people the detector found in the last frame tracked, each with the region their
+    /// landmarks give for a neighbouring frame: where to start tracking them back in time.
+    pub fn just_found(&self) -> Vec<(usize, Roi)> {
+        self.found
+            .iter()
+            .filter_map(|&i| Some((i, self.people.get(i)?.roi?)))
+            .collect()
     }
 
     /// Whether this frame needs a search for people: nobody is tracked, someone was lost
@@ -307,6 +330,7 @@ impl Tracker {
             }
         }
         forget_duplicates(state, &mut poses, frame.time_s);
+        state.found.clear();
         let scanned = state.wants_scan(frame.time_s);
         if scanned {
             state.last_scan_s = Some(frame.time_s);
@@ -331,7 +355,9 @@ impl Tracker {
                 if let Some(i) = slot {
                     state.people[i] = person;
                     poses[i] = Some(tracked);
+                    state.found.push(i);
                 } else {
+                    state.found.push(state.people.len());
                     state.people.push(person);
                     poses.push(Some(tracked));
                 }
@@ -349,6 +375,37 @@ impl Tracker {
                 )
             })
             .collect())
+    }
+
+    /// Tracks one person back in time through `frames` (oldest first; the frames just before
+    /// the one they were found in), starting from `roi`, the region their landmarks give:
+    /// the detector needs a face, so someone who enters with the head out of the picture (on
+    /// a box, say) is found only once it shows. Returns a pose for each frame from the newest
+    /// back, stopping where the landmark model no longer sees a person.
+    ///
+    /// # Errors
+    /// [`PoseError::Inference`] when ONNX Runtime fails.
+    pub fn track_back(
+        &mut self,
+        frames: &[Frame],
+        roi: Roi,
+        timings: &mut Timings,
+    ) -> Result<Vec<PoseFrame>, PoseError> {
+        let mut carried = Some(roi);
+        let mut poses = Vec::new();
+        for frame in frames.iter().rev() {
+            let Some(roi) = carried.filter(Roi::is_valid) else {
+                break;
+            };
+            let Some((pose, next)) =
+                self.landmarks_in(&frame.image(), &roi, frame, false, timings)?
+            else {
+                break;
+            };
+            poses.push(pose);
+            carried = next;
+        }
+        Ok(poses)
     }
 
     /// Landmarks inside `roi`, or `None` when the model says no person is there.
@@ -383,7 +440,12 @@ impl Tracker {
             });
         }
         let score = flag.first().copied().unwrap_or(0.0);
-        if !(score >= MIN_POSE_SCORE) {
+        let threshold = if detector_ran {
+            MIN_POSE_SCORE
+        } else {
+            CARRIED_MIN_POSE_SCORE
+        };
+        if !(score >= threshold) {
             return Ok(None);
         }
         let decoded = landmarks::decode(raw, heatmap, world, roi);
@@ -396,15 +458,19 @@ impl Tracker {
         };
         let mut all = decoded.all;
         all.truncate(LANDMARK_COUNT);
+        // Below MediaPipe's threshold the region still follows the person, but their
+        // landmarks are not trusted (with the head out of view the model squeezes a whole
+        // body into what it sees).
+        let trusted = score >= MIN_POSE_SCORE;
         let pose = PoseFrame {
             index: frame.index,
             time_s: frame.time_s,
-            tracked: true,
+            tracked: trusted,
             pose_score: score,
             detector_ran,
             roi: Some(*roi),
-            landmarks: all,
-            world: decoded.world,
+            landmarks: if trusted { all } else { Vec::new() },
+            world: if trusted { decoded.world } else { Vec::new() },
             background_dy: 0.0,
         };
         timings.add(stage::POSTPROCESS, Some(stage::TRACKING), started.elapsed());

@@ -477,7 +477,8 @@ fn coverage(p: f32, len: f32) -> f32 {
     }
 }
 
-/// One displayed frame with its true presentation time.
+/// One displayed frame with its true presentation time. A clone copies the pixels.
+#[derive(Clone)]
 pub struct Frame {
     /// 0-based displayed index (edit lists applied).
     pub index: usize,
@@ -513,6 +514,23 @@ impl Frame {
             v: plane(2, 2),
             rotation: self.rotation,
             matrix: self.matrix,
+        }
+    }
+
+    /// Makes this frame a copy of `other`, reusing its pixel buffers when the two have the
+    /// same size and format (no allocation: a ring of kept frames stays the same size).
+    pub fn copy_from(&mut self, other: &Self) {
+        let same = self.picture.format() == other.picture.format()
+            && self.picture.width() == other.picture.width()
+            && self.picture.height() == other.picture.height();
+        if same {
+            self.picture.clone_from(&other.picture);
+            self.index = other.index;
+            self.time_s = other.time_s;
+            self.rotation = other.rotation;
+            self.matrix = other.matrix;
+        } else {
+            *self = other.clone();
         }
     }
 
