@@ -33,7 +33,7 @@ pub struct OverlayFrame<'a> {
     pub centre_of_mass: Option<(f64, f64)>,
     /// Label of the current phase, with its colour.
     pub phase: Option<(&'a str, Color32)>,
-    /// Other people in view, drawn faintly with their number so one can be clicked.
+    /// Other people in view, drawn in grey with their number so one can be clicked.
     pub others: Vec<(usize, &'a [Landmark])>,
 }
 
@@ -125,11 +125,14 @@ fn paint_others(
     scale: f32,
     to_screen: &dyn Fn(f32, f32) -> Pos2,
 ) {
-    let stroke = Stroke::new(2.0 * scale, theme::OTHER_PERSON);
+    let halo = Stroke::new(4.5 * scale, Color32::from_black_alpha(110));
+    let stroke = Stroke::new(2.5 * scale, theme::OTHER_PERSON);
     for (number, landmarks) in others {
         for (a, b) in SKELETON_BONES {
             if let (Some(p), Some(q)) = (landmarks.get(a), landmarks.get(b)) {
-                painter.line_segment([to_screen(p.x, p.y), to_screen(q.x, q.y)], stroke);
+                let segment = [to_screen(p.x, p.y), to_screen(q.x, q.y)];
+                painter.line_segment(segment, halo);
+                painter.line_segment(segment, stroke);
             }
         }
         let top = landmarks
@@ -137,13 +140,13 @@ fn paint_others(
             .map(|l| to_screen(l.x, l.y))
             .min_by(|a, b| a.y.total_cmp(&b.y));
         if let Some(top) = top {
-            painter.text(
-                top - vec2(0.0, 8.0 * scale),
-                Align2::CENTER_BOTTOM,
-                format!("{number}"),
-                FontId::proportional(14.0 * scale.max(1.0)),
-                theme::OTHER_PERSON,
-            );
+            let font = FontId::proportional(13.0 * scale.max(1.0));
+            let galley =
+                painter.layout_no_wrap(format!("Person {number}"), font, Color32::from_gray(235));
+            let anchor = top - vec2(0.0, 10.0 * scale);
+            let pill = Align2::CENTER_BOTTOM.anchor_size(anchor, galley.size() + vec2(12.0, 6.0));
+            painter.rect_filled(pill, 5.0, Color32::from_black_alpha(170));
+            painter.galley(pill.min + vec2(6.0, 3.0), galley, Color32::PLACEHOLDER);
         }
     }
 }

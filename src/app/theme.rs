@@ -12,8 +12,8 @@ pub const LEFT: Color32 = Color32::from_rgb(255, 159, 67);
 pub const RIGHT: Color32 = Color32::from_rgb(72, 180, 255);
 /// Parts on the midline (nose, the shoulder and hip bars).
 pub const MIDLINE: Color32 = Color32::from_rgb(235, 235, 235);
-/// Other people in view (not the one analysed): grey, half see-through.
-pub const OTHER_PERSON: Color32 = Color32::from_rgba_premultiplied(150, 150, 150, 170);
+/// Other people in view (not the one analysed): light grey, a little see-through.
+pub const OTHER_PERSON: Color32 = Color32::from_rgba_premultiplied(200, 200, 200, 220);
 /// Centre of mass marker and curve.
 pub const CENTRE_OF_MASS: Color32 = Color32::from_rgb(255, 214, 10);
 /// Vertical velocity curve.
