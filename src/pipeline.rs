@@ -11,8 +11,17 @@ use crate::pose::{PoseError, PoseFrame, Tracker, TrackerOptions, TrackingState};
 use crate::timing::{Timings, stage};
 use crate::video::{self, BackgroundMotion, DecodeOptions, DecoderThread, VideoError, VideoInfo};
 
-/// Frames decoded ahead of the tracker; bounds memory whatever the clip length.
-const DECODE_QUEUE: usize = 3;
+/// Frames decoded ahead of the tracker: up to three, within this many bytes (720p: 3, 1080p:
+/// 1, 4K: 1), which bounds memory whatever the clip's length and size.
+const DECODE_QUEUE_BYTES: usize = 6 * 1024 * 1024;
+/// The most frames decoded ahead of the tracker.
+const DECODE_QUEUE_MAX: usize = 3;
+
+/// How many frames of a clip of `info`'s size may wait for the tracker.
+fn decode_queue(info: &VideoInfo) -> usize {
+    let frame_bytes = (info.width as usize * info.height as usize * 3 / 2).max(1);
+    (DECODE_QUEUE_BYTES / frame_bytes).clamp(1, DECODE_QUEUE_MAX)
+}
 
 /// Why a video could not be analysed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -228,7 +237,7 @@ pub fn prepare_video(
         Source::Cached(hit)
     } else {
         let info = video::probe(path)?;
-        let decoder = video::spawn_decoder(path, options.decode, DECODE_QUEUE)?;
+        let decoder = video::spawn_decoder(path, options.decode, decode_queue(&info))?;
         Source::Decoding(Decoding { info, decoder })
     };
     Ok(PreparedVideo {
