@@ -56,3 +56,34 @@ fn a_man_on_a_bench_with_his_head_out_of_the_picture_is_tracked() {
         );
     }
 }
+
+/// The frame a drop landing's sentence names as the first floor contact.
+fn first_floor_contact(warnings: &[String]) -> Option<usize> {
+    let sentence = warnings.iter().find(|w| w.starts_with("A drop landing"))?;
+    let after = sentence.split("first touched the floor at").nth(1)?;
+    let frame = after.split("(frame ").nth(1)?.split(')').next()?;
+    frame.parse().ok()
+}
+
+#[test]
+fn the_stiff_drop_landing_is_a_drop_and_a_first_floor_contact_not_an_impossible_flight() {
+    let Some(clip) = common::shared_video("droplanding_table_stiff_sideoblique_29fps.mp4") else {
+        return;
+    };
+    let mut tracker = common::tracker(ModelVariant::Lite);
+    let v = common::analyze(&clip, &mut tracker, &PipelineOptions::default());
+    assert!(v.analysis.jumps.is_empty(), "a drop landing is not a jump");
+    let contact = first_floor_contact(&v.warnings);
+    assert!(
+        contact.is_some_and(|f| f.abs_diff(31) <= 1),
+        "first floor contact at frame 31 ± 1 (by eye): {:?}",
+        v.warnings
+    );
+    assert!(
+        !v.warnings
+            .iter()
+            .any(|w| w.contains("not humanly possible") || w.starts_with("No jump was found")),
+        "neither an impossible flight nor a missing jump: {:?}",
+        v.warnings
+    );
+}

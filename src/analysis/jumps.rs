@@ -86,6 +86,8 @@ pub struct Found {
     pub jumps: Vec<Candidate>,
     /// Observations worth a clip warning.
     pub notes: Vec<String>,
+    /// Drops from a box that no rebound jump followed (each has a note).
+    pub drop_landings: usize,
 }
 
 /// Whether a flight's parabola scale agrees with the body size (rejects slow motion,
@@ -141,9 +143,13 @@ pub fn segment(
                 i += 2;
             } else {
                 found.notes.push(format!(
-                    "A drop landing without a rebound jump at {:.2} s was not counted as a jump.",
-                    f.landing_s
+                    "A drop landing: the athlete left the box at {:.2} s (frame {}) and first touched the floor at {:.2} s (frame {}); no rebound jump followed, so there is no jump to measure.",
+                    f.takeoff_s,
+                    index_at(&s.t, f.takeoff_s),
+                    f.landing_s,
+                    index_at(&s.t, f.landing_s),
                 ));
+                found.drop_landings += 1;
                 i += 1;
             }
             continue;

@@ -415,7 +415,7 @@ fn analyze_signals(
             "The frame rate ({:.1} fps) is too low to time jumps; film at 30 fps or more.",
             facts.fps
         ));
-    } else if jumps.is_empty() {
+    } else if jumps.is_empty() && found.drop_landings == 0 {
         warnings.push(
             "No jump was found: check that the whole body, feet included, is in view.".to_owned(),
         );
