@@ -43,6 +43,18 @@ fn generate_sized(path: &Path, size: &str, seconds: u32) {
     );
 }
 
+/// The peak RSS in kB that GNU time's `%M` wrote to `report`.
+fn peak_kb(report: &Path) -> f64 {
+    std::fs::read_to_string(report)
+        .unwrap()
+        .trim()
+        .lines()
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// Peak RSS in MB of `hangtime analyze` on `clip`, from GNU time.
 fn peak_rss_mb(clip: &Path, dir: &Path) -> f64 {
     let report = dir.join("time.txt");
@@ -61,14 +73,7 @@ fn peak_rss_mb(clip: &Path, dir: &Path) -> f64 {
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let frames = doc["results"][0]["video"]["frames"].as_u64().unwrap();
     assert!(frames > 0);
-    let kb: f64 = std::fs::read_to_string(&report)
-        .unwrap()
-        .trim()
-        .lines()
-        .last()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let kb = peak_kb(&report);
     eprintln!(
         "{}: {frames} frames, peak {:.1} MB",
         clip.display(),
@@ -112,15 +117,7 @@ fn ffmpeg_decode_mb(clip: &Path, dir: &Path) -> f64 {
         "ffmpeg could not decode {}",
         clip.display()
     );
-    let kb: f64 = std::fs::read_to_string(&report)
-        .unwrap()
-        .trim()
-        .lines()
-        .last()
-        .unwrap()
-        .parse()
-        .unwrap();
-    kb / 1024.0
+    peak_kb(&report) / 1024.0
 }
 
 fn encode_hevc10(source: &Path, filter: &str, out: &Path) {
