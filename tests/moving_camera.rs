@@ -1,11 +1,13 @@
 //! Moving cameras: copies of the six-jump clip made with FFmpeg as if the camera tilted
-//! (a crop window moving up and down) or zoomed in and out give every jump back, none
-//! invented, each height close to the original's, and say that the camera moved.
+//! (a crop window moving up and down), panned (moving sideways) or zoomed in and out give
+//! every jump back, none invented, each height close to the original's, and say that the
+//! camera moved when it moved up or down.
 //!
-//! The target is 2 cm; plain re-encodes of this clip already move a height by up to
-//! 2.6 cm (`docs/ACCURACY.md`), and zoom is not compensated (only the background's vertical
-//! motion is), so the bounds here are the measured 3.2 cm (tilt) and 4.2 cm (zoom) with a
-//! margin.
+//! The target is 2 cm. Measured on 2026-12-02 (tracker 3): at most 1.9 cm for each of
+//! the three copies (it was 3.2 cm tilted and 4.2 cm zoomed before the tracker kept following
+//! frames its landmark model doubts); the bound is 2.5 cm because another CPU's rounding moves
+//! a height by a few millimetres (`docs/ACCURACY.md`). Zoom is not compensated (only the
+//! background's vertical motion is).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -42,7 +44,7 @@ fn heights(v: &VideoAnalysis) -> Vec<f64> {
 }
 
 #[test]
-fn a_tilting_or_zooming_camera_gives_the_same_six_jumps() {
+fn a_tilting_panning_or_zooming_camera_gives_the_same_six_jumps() {
     let Some(source) = common::shared_video("cmj_side_multi6_29fps.mp4") else {
         return;
     };
@@ -56,15 +58,25 @@ fn a_tilting_or_zooming_camera_gives_the_same_six_jumps() {
             "tilt",
             // The picture moves 30 px up and down (a camera tilting) with the whole body in view.
             "pad=1280:780:0:30:color=gray,crop=1280:720:0:'30+30*sin(2*PI*t/2.5)'",
-            0.04,
+            0.025,
+            true,
+        ),
+        (
+            "pan",
+            // The picture moves 50 px left and right (a camera panning); only vertical
+            // motion matters to heights, so no warning is needed.
+            "pad=1380:720:50:0:color=gray,crop=1280:720:'50+50*sin(2*PI*t/3)':0",
+            0.025,
+            false,
         ),
         (
             "zoom",
             "zoompan=z='1.08+0.06*sin(2*PI*in/90)':d=1:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':s=1280x720:fps=28.913",
-            0.05,
+            0.025,
+            true,
         ),
     ];
-    for (name, filter, bound) in copies {
+    for (name, filter, bound, warns) in copies {
         let clip = dir.path().join(format!("{name}.mp4"));
         ffmpeg(&source, filter, &clip);
         let v = common::analyze(&clip, &mut tracker, &options);
@@ -75,10 +87,11 @@ fn a_tilting_or_zooming_camera_gives_the_same_six_jumps() {
             assert!((a - b).abs() <= bound, "{name} jump {}: {a} vs {b}", i + 1);
         }
         assert!(
-            v.analysis
-                .warnings
-                .iter()
-                .any(|w| w.contains("camera moved")),
+            !warns
+                || v.analysis
+                    .warnings
+                    .iter()
+                    .any(|w| w.contains("camera moved")),
             "{name}: {:?}",
             v.analysis.warnings
         );
