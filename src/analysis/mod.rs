@@ -19,6 +19,7 @@ pub mod power;
 mod quality;
 mod signals;
 pub mod smooth;
+mod squeezed;
 mod view;
 
 use std::borrow::Cow;
@@ -229,6 +230,7 @@ pub fn analyze(
 ) -> Analysis {
     let parent = Some(stage::ANALYSIS);
     let (poses, retimed) = with_usable_times(poses, facts.fps);
+    let poses = squeezed::without_squeezed(poses);
     let (poses, camera_motion_px) = steadied(poses, f64::from(facts.height));
     let poses = poses.as_ref();
     let mut signals = timings.time(stage::SMOOTHING, parent, || {
@@ -271,6 +273,7 @@ impl Analysis {
     #[must_use]
     pub fn reanalyzed(&self, poses: &[PoseFrame], options: &AnalysisOptions) -> Self {
         let (poses, retimed) = with_usable_times(poses, self.facts.fps);
+        let poses = squeezed::without_squeezed(poses);
         analyze_signals(
             self.signals.clone(),
             poses.as_ref(),
