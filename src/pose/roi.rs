@@ -43,6 +43,12 @@ impl Roi {
             && self.side > 4.0
     }
 
+    /// Distance between the two regions' centres, in sides of the larger one: how people are
+    /// told apart (two regions under half a side apart follow one person).
+    pub fn distance_in_sides(&self, other: &Self) -> f32 {
+        (self.cx - other.cx).hypot(self.cy - other.cy) / self.side.max(other.side).max(1.0)
+    }
+
     /// Map from `size × size` crop pixels to image pixels (corner-aligned, as MediaPipe's
     /// `ImageToTensor`: a half-pixel error here moves landmarks by about one crop pixel).
     pub fn crop_to_image(&self, size: usize) -> Affine {

@@ -101,12 +101,6 @@ pub struct TrackingState {
 }
 
 impl TrackingState {
-    /// How many people have been followed so far (each has a pose, tracked or not, in every
-    /// frame from the one they were found in).
-    pub fn people(&self) -> usize {
-        self.people.len()
-    }
-
     /// Whether anyone is being tracked (has a region carried to the next frame).
     pub fn anyone_tracked(&self) -> bool {
         self.people.iter().any(|p| p.roi.is_some())
@@ -124,7 +118,6 @@ impl TrackingState {
     /// Whether this frame needs a search for people: nobody is tracked, someone was lost
     /// just now, or the last search was a while ago.
     fn wants_scan(&self, time_s: f64) -> bool {
-        let tracked = self.people.iter().any(|p| p.roi.is_some());
         let recently_lost = self
             .people
             .iter()
@@ -132,19 +125,17 @@ impl TrackingState {
         let due = self
             .last_scan_s
             .is_none_or(|t| time_s - t >= SCAN_INTERVAL_S || time_s < t);
-        !tracked || recently_lost || due
+        !self.anyone_tracked() || recently_lost || due
     }
 
     /// Which person a new detection is: an already tracked one (`Err`: nothing to do), a lost
     /// one found again, or nobody yet (`Ok(None)`).
     fn match_detection(&self, found: &Roi) -> Result<Option<usize>, ()> {
-        let distance =
-            |a: &Roi, b: &Roi| ((a.cx - b.cx).hypot(a.cy - b.cy)) / a.side.max(b.side).max(1.0);
         if self
             .people
             .iter()
             .filter_map(|p| p.roi.as_ref())
-            .any(|r| distance(r, found) < SAME_PERSON_DISTANCE)
+            .any(|r| r.distance_in_sides(found) < SAME_PERSON_DISTANCE)
         {
             return Err(());
         }
@@ -155,7 +146,7 @@ impl TrackingState {
                 .filter(|(_, p)| p.roi.is_none())
         };
         // Alone in the clip and lost: whoever is found is that person, wherever they are.
-        if self.people.len() == 1 && self.people.iter().all(|p| p.roi.is_none()) {
+        if self.people.len() == 1 && !self.anyone_tracked() {
             return Ok(Some(0));
         }
         let size_ok = |p: &Person| {
@@ -164,7 +155,7 @@ impl TrackingState {
         };
         Ok(lost()
             .filter(|(_, p)| size_ok(p))
-            .map(|(i, p)| (i, distance(&p.last_seen, found)))
+            .map(|(i, p)| (i, p.last_seen.distance_in_sides(found)))
             .filter(|(_, d)| *d < REFOUND_DISTANCE)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i))
@@ -289,11 +280,9 @@ impl Tracker {
         let mut people: Vec<Detection> = Vec::with_capacity(found.len());
         for candidate in found {
             let roi = candidate.roi();
-            let seen = people.iter().any(|p| {
-                let other = p.roi();
-                (other.cx - roi.cx).hypot(other.cy - roi.cy)
-                    < SAME_PERSON_DISTANCE * other.side.max(roi.side)
-            });
+            let seen = people
+                .iter()
+                .any(|p| p.roi().distance_in_sides(&roi) < SAME_PERSON_DISTANCE);
             if roi.is_valid() && !seen {
                 people.push(candidate);
             }
@@ -486,9 +475,8 @@ fn forget_duplicates(state: &mut TrackingState, poses: &mut [Option<PoseFrame>],
             continue;
         };
         let duplicate = state.people[..later].iter().any(|p| {
-            p.roi.is_some_and(|a| {
-                (a.cx - b.cx).hypot(a.cy - b.cy) < SAME_PERSON_DISTANCE * a.side.max(b.side)
-            })
+            p.roi
+                .is_some_and(|a| a.distance_in_sides(&b) < SAME_PERSON_DISTANCE)
         });
         if duplicate {
             state.people[later].roi = None;
