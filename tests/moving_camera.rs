@@ -3,11 +3,11 @@
 //! every jump back, none invented, each height close to the original's, and say that the
 //! camera moved when it moved up or down.
 //!
-//! The target is 2 cm. Measured on 2026-12-02 (tracker 3): at most 1.9 cm for each of
-//! the three copies (it was 3.2 cm tilted and 4.2 cm zoomed before the tracker kept following
-//! frames its landmark model doubts); the bound is 2.5 cm because another CPU's rounding moves
-//! a height by a few millimetres (`docs/ACCURACY.md`). Zoom is not compensated (only the
-//! background's vertical motion is).
+//! The target is 2 cm. Measured on 2026-12-02 (Intel Xeon): at most 1.9 cm for each
+//! of the three copies, with this build and with the one before it; an earlier machine (AMD
+//! EPYC) measured 3.2 cm tilted and 4.2 cm zoomed, so the bound is 2.5 cm and another CPU may
+//! still exceed it (`docs/ACCURACY.md`). Zoom is not compensated (only the background's
+//! vertical motion is).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
