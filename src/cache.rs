@@ -25,7 +25,7 @@ use crate::video::VideoInfo;
 /// File tag: "Hangtime poses".
 const MAGIC: &[u8; 8] = b"HTPOSES\0";
 /// Bumped when the entry layout changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// Entry file extension.
 const EXTENSION: &str = "poses";
 /// Default size cap of the folder.

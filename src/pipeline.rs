@@ -464,7 +464,7 @@ impl Unseen {
                 if slot.index != pose.index || slot.tracked {
                     break;
                 }
-                pose.background_dy = slot.background_dy;
+                pose.camera = slot.camera;
                 *slot = pose;
             }
         }
@@ -523,9 +523,11 @@ fn track_video(
                 } else {
                     unseen.keep(&frame);
                 }
-                let background_dy = background.step(&frame.image(), &last_points);
+                let camera = timings.time(stage::CAMERA_MOTION, Some(stage::TRACKING), || {
+                    background.step(&frame.image(), &last_points)
+                });
                 for pose in &mut now {
-                    pose.background_dy = background_dy;
+                    pose.camera = camera;
                 }
                 let (index, time_s) = (frame.index, frame.time_s);
                 observer.tracked(frame, &now, &frame_times);

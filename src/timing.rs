@@ -28,6 +28,9 @@ pub mod stage {
     pub const INFERENCE: &str = "landmark_inference";
     /// Landmark decoding, heatmap refinement and projection.
     pub const POSTPROCESS: &str = "postprocess";
+    /// Following the background's motion (a camera that tilts, pans or zooms), part of
+    /// tracking.
+    pub const CAMERA_MOTION: &str = "camera_motion";
     /// Signal building, outlier rejection and smoothing.
     pub const SMOOTHING: &str = "smoothing";
     /// Jump segmentation and event timing.

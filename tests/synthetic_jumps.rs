@@ -392,7 +392,7 @@ fn poses_at(script: &Script, times: &[f64], s: &Sampling, rng: &mut Rng) -> Vec<
                 roi: None,
                 landmarks: lms,
                 world: Vec::new(),
-                background_dy: 0.0,
+                camera: hangtime::video::CameraMotion::STILL,
             }
         })
         .collect()
@@ -1288,5 +1288,69 @@ fn check_coverage(name: &str, cov: &mut Coverage, width_limit: f64) {
     assert!(
         half <= width_limit * error,
         "{name}: median half-width {half} is more than {width_limit} × the median error {error}"
+    );
+}
+
+/// A flight whose upper body leaves the top of the picture: the athlete is filmed with the
+/// head near the top edge, so at the height of the flight the nose is above the picture and
+/// the landmark model holds the shoulders and arms inside it: the centre of mass stalls while
+/// the body rises and its parabola misses the flight. The jump is still found, timed from the
+/// toes to within half a frame with a warning, and its height interval covers the truth.
+#[test]
+fn a_flight_whose_upper_body_leaves_the_picture_is_timed_from_the_toes() {
+    let fps = 30.0;
+    let script = cmj_script(&[0.45], 0.37 / fps);
+    let (mut poses, facts) = sample(&script, &Sampling::at(fps));
+    // Standing, the nose 40 px below the top edge.
+    let standing_nose = poses[0].landmarks[lm::NOSE].y;
+    let mut out = 0;
+    for pose in &mut poses {
+        for l in &mut pose.landmarks {
+            l.y -= standing_nose - 40.0;
+        }
+        if pose.landmarks[lm::NOSE].y < 0.0 {
+            out += 1;
+            // The shoulders and arms (landmarks 11 to 16) held inside the picture.
+            for l in &mut pose.landmarks[lm::LEFT_SHOULDER..=lm::RIGHT_WRIST] {
+                l.y = l.y.max(30.0);
+            }
+        }
+    }
+    assert!(out >= 8, "the head leaves the picture in only {out} frames");
+    let analysis = analyze(
+        &poses,
+        &facts,
+        &AnalysisOptions::default(),
+        &mut Timings::new(),
+    );
+    let (e, jumps) = flight_errors("upper body out of the picture", &analysis, &script);
+    report("upper body out of the picture, 30 fps", e);
+    assert!(
+        e.takeoff_s < 0.5 / fps,
+        "takeoff off by {:.1} ms",
+        e.takeoff_s * 1e3
+    );
+    assert!(
+        e.landing_s < 0.5 / fps,
+        "landing off by {:.1} ms",
+        e.landing_s * 1e3
+    );
+    let (takeoff, landing) = script.flights[0];
+    let truth = G * (landing - takeoff).powi(2) / 8.0;
+    let interval = jumps[0]
+        .interval(MetricId::JumpHeight)
+        .expect("an interval");
+    assert!(
+        interval.low <= truth && truth <= interval.high,
+        "{interval:?} misses {truth}"
+    );
+    assert!(
+        jumps[0]
+            .quality
+            .warnings
+            .iter()
+            .any(|w| w.contains("timed from the toes alone")),
+        "{:?}",
+        jumps[0].quality.warnings
     );
 }

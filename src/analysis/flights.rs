@@ -34,6 +34,10 @@ const SAME_CURVATURE: f64 = 0.2;
 const LONG_CORE_FRAMES: usize = 9;
 /// Assumed hip-to-ankle length in metres, only to judge whether a curvature is gravity's.
 const NOMINAL_LEG_M: f64 = 0.85;
+/// A flight parabola whose RMS residual exceeds this share of the leg length does not follow
+/// the centre of mass (part of the body left the picture or was hidden): its curvature is no
+/// scale, and its edges are no timing.
+pub const UNTRUSTED_FIT_SHARE: f64 = 0.05;
 
 /// One flight phase.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +69,9 @@ pub struct Flight {
     /// How much the flight time moves when the parabola's curvature moves by its standard
     /// error (both edges move, in opposite directions), in seconds; NaN when unknown.
     pub curvature_sigma_s: f64,
+    /// Whether takeoff and landing were timed from the toes alone, the centre of mass's
+    /// parabola not being followed through the flight.
+    pub toes_only: bool,
 }
 
 impl Flight {
@@ -365,12 +372,96 @@ fn time_flight(
     };
     // The flight reported is the one between these edges, refitted on the frames inside them:
     // a flight forced to its own edges (a correction left where it was) is then the same.
-    with_edges(s, takeoff.time_s, landing.time_s).map(|f| Flight {
+    let flight = with_edges(s, takeoff.time_s, landing.time_s).map(|f| Flight {
         takeoff_sigma_s: takeoff.sigma_s,
         landing_sigma_s: landing.sigma_s,
         curvature_sigma_s,
         ..f
+    })?;
+    if (fits_the_centre_of_mass(&flight, s) && !head_leaves_the_picture(&flight, s))
+        || flight.parabola.is_none()
+    {
+        return Some(flight);
+    }
+    // The parabola the edges were fitted against is not the body's flight: time the edges
+    // where the toes cross the ground line instead.
+    let (takeoff, landing) = toe_crossings(s, run)?;
+    // Nor is its curvature the scale.
+    with_edges(s, takeoff.time_s, landing.time_s).map(|f| Flight {
+        takeoff_sigma_s: takeoff.sigma_s,
+        landing_sigma_s: landing.sigma_s,
+        toes_only: true,
+        px_per_m: None,
+        ..f
     })
+}
+
+/// Whether the head is above the top of the picture in any airborne frame of the flight.
+fn head_leaves_the_picture(f: &Flight, s: &Signals) -> bool {
+    s.head_out
+        .get(f.first_airborne..=f.last_airborne)
+        .is_some_and(|frames| frames.iter().any(|&out| out))
+}
+
+/// Whether a flight's parabola follows its centre of mass closely enough to time and scale it.
+fn fits_the_centre_of_mass(f: &Flight, s: &Signals) -> bool {
+    !(f.fit_rms_px > UNTRUSTED_FIT_SHARE * s.leg_length_px)
+}
+
+/// Takeoff and landing where the raw toe track crosses half the contact clearance above the
+/// ground beside the run (low enough to be near the instant the foot leaves or meets the
+/// ground, above the toe's jitter while standing), interpolated between the two frames;
+/// known to half a frame. `None` when a crossing is not seen.
+fn toe_crossings(s: &Signals, run: &Run) -> Option<(EdgeFit, EdgeFit)> {
+    let (t, toe) = (&s.t, &s.toe_y);
+    if run.first == 0 || run.last + 1 >= t.len() {
+        return None;
+    }
+    let tol = (EDGE_TOLERANCE * s.leg_length_px).max(3.0);
+    let above = 0.5 * CONTACT_CLEARANCE * s.leg_length_px;
+    // Image y grows downwards: a toe above the level is in the air.
+    let in_air = |k: usize, level: f64| toe[k].is_finite() && toe[k] < level;
+    let crossing = |ground: usize, air: usize, level: f64, ground_y: f64| {
+        let (a, b) = (toe[ground], toe[air]);
+        let share = ((a - level) / (a - b)).clamp(0.0, 1.0);
+        EdgeFit {
+            time_s: t[ground] + share * (t[air] - t[ground]),
+            ground_y,
+            sigma_s: 0.5 * (t[air] - t[ground]).abs(),
+            rms_px: f64::NAN,
+        }
+    };
+    let before = local_ground(s, run.first - 1, true, Some(tol));
+    let level = before - above;
+    let after = local_ground(s, run.last + 1, false, Some(tol));
+    let level_after = after - above;
+    // Out from the toes' highest frame while they stay in the air: a toe that dips for a
+    // frame before the push-off ends is not the flight.
+    let peak = (run.first..=run.last)
+        .filter(|&k| toe[k].is_finite())
+        .min_by(|&a, &b| toe[a].total_cmp(&toe[b]))?;
+    if !(in_air(peak, level) && in_air(peak, level_after)) {
+        return None;
+    }
+    let mut first = peak;
+    while first > 1 && in_air(first - 1, level) {
+        first -= 1;
+    }
+    let mut last = peak;
+    while last + 2 < t.len() && in_air(last + 1, level_after) {
+        last += 1;
+    }
+    if !(toe[first - 1].is_finite()
+        && toe[last + 1].is_finite()
+        && before.is_finite()
+        && after.is_finite())
+    {
+        return None;
+    }
+    Some((
+        crossing(first - 1, first, level, before),
+        crossing(last + 1, last, level_after, after),
+    ))
 }
 
 /// Both edges of a run fitted against the flight parabola `p`.
@@ -453,10 +544,12 @@ pub fn with_edges(s: &Signals, takeoff_s: f64, landing_s: f64) -> Option<Flight>
         _ => (None, f64::NAN),
     };
     let apex_s = parabola.map_or(t0, |([a, b, _], t0)| t0 - b / (2.0 * a));
-    // Very short flights give a poorly conditioned curvature: keep timing, drop the scale.
+    // Very short flights give a poorly conditioned curvature, and a parabola that misses the
+    // centre of mass a wrong one: keep timing, drop the scale.
     let px_per_m = parabola
         .map(|([a, _, _], _)| 2.0 * a / G)
-        .filter(|v| v.is_finite() && *v > 0.0 && last - first >= 4);
+        .filter(|v| v.is_finite() && *v > 0.0 && last - first >= 4)
+        .filter(|_| !(rms > UNTRUSTED_FIT_SHARE * s.leg_length_px));
     let mut ground_y = (
         local_ground(s, first - 1, true, None),
         local_ground(s, last + 1, false, None),
@@ -482,6 +575,7 @@ pub fn with_edges(s: &Signals, takeoff_s: f64, landing_s: f64) -> Option<Flight>
         takeoff_sigma_s: f64::NAN,
         landing_sigma_s: f64::NAN,
         curvature_sigma_s: f64::NAN,
+        toes_only: false,
     })
 }
 

@@ -37,6 +37,7 @@ pub use view::{View, ViewJudgement};
 
 use crate::pose::PoseFrame;
 use crate::timing::{Timings, stage};
+use crate::video::CameraMotion;
 
 /// Lowest frame rate at which jumps are looked for.
 pub const MIN_FPS: f64 = 10.0;
@@ -231,12 +232,13 @@ pub fn analyze(
     let parent = Some(stage::ANALYSIS);
     let (poses, retimed) = with_usable_times(poses, facts.fps);
     let poses = squeezed::without_squeezed(poses);
-    let (poses, camera_motion_px) = steadied(poses, f64::from(facts.height));
+    let (poses, camera) = steadied(poses, (f64::from(facts.width), f64::from(facts.height)));
     let poses = poses.as_ref();
     let mut signals = timings.time(stage::SMOOTHING, parent, || {
         build_signals(poses, f64::from(facts.width), f64::from(facts.height))
     });
-    signals.camera_motion_px = camera_motion_px;
+    signals.camera_motion_px = camera.vertical_px;
+    signals.camera_zoom = camera.zoom;
     analyze_signals(signals, poses, facts, options, retimed, timings)
 }
 
@@ -244,27 +246,60 @@ pub fn analyze(
 /// (its estimate then adds only noise).
 const CAMERA_MOTION_SHARE: f64 = 0.01;
 
-/// The poses in the background's frame of reference when the camera tilted (every landmark
-/// moved against the background's vertical motion), and how far the background moved; the
-/// poses as they are, and 0, for a still camera.
-fn steadied(poses: Cow<'_, [PoseFrame]>, height: f64) -> (Cow<'_, [PoseFrame]>, f64) {
-    let (lo, hi) = poses
-        .iter()
-        .map(|p| f64::from(p.background_dy))
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
-            (lo.min(y), hi.max(y))
-        });
-    let range = hi - lo;
-    if !(range > CAMERA_MOTION_SHARE * height) {
-        return (poses, 0.0);
+/// How far the camera moved the picture over a clip.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct CameraTravel {
+    /// Range of the background's vertical position, in pixels.
+    vertical_px: f64,
+    /// Range of its horizontal position, in pixels.
+    horizontal_px: f64,
+    /// Range of its scale (0.1 = it looked 10 % larger at one time than at another).
+    zoom: f64,
+}
+
+/// The poses in the first frame's background when the camera tilted, panned or zoomed (every
+/// landmark carried back through the background's motion), and how far the camera moved
+/// them up or down and zoomed (none when it stood still or only panned sideways); the poses
+/// as they are for a still camera.
+fn steadied(poses: Cow<'_, [PoseFrame]>, size: (f64, f64)) -> (Cow<'_, [PoseFrame]>, CameraTravel) {
+    let (width, height) = size;
+    // Where the picture's centre went: a zoom about a corner moves that corner's coordinates
+    // without moving anything in view.
+    let (cx, cy) = (0.5 * width, 0.5 * height);
+    let range = |value: &dyn Fn(CameraMotion) -> f64| {
+        let (lo, hi) = poses
+            .iter()
+            .filter(|p| p.tracked)
+            .map(|p| value(p.camera))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+        if hi >= lo { hi - lo } else { 0.0 }
+    };
+    let travel = CameraTravel {
+        vertical_px: range(&|c| f64::from(c.scale) * cy + f64::from(c.dy)),
+        horizontal_px: range(&|c| f64::from(c.scale) * cx + f64::from(c.dx)),
+        zoom: range(&|c| f64::from(c.scale)),
+    };
+    let moved = |t: &CameraTravel| {
+        t.vertical_px > CAMERA_MOTION_SHARE * height || t.zoom > CAMERA_MOTION_SHARE
+    };
+    if !(moved(&travel) || travel.horizontal_px > CAMERA_MOTION_SHARE * width) {
+        return (poses, CameraTravel::default());
     }
     let mut steady = poses.into_owned();
     for pose in &mut steady {
         for l in &mut pose.landmarks {
-            l.y -= pose.background_dy;
+            (l.x, l.y) = pose.camera.to_first(l.x, l.y);
         }
     }
-    (Cow::Owned(steady), range)
+    // A sideways pan moves nothing a height depends on: it is taken out without a warning.
+    let reported = if moved(&travel) {
+        travel
+    } else {
+        CameraTravel::default()
+    };
+    (Cow::Owned(steady), reported)
 }
 
 impl Analysis {

@@ -1,6 +1,7 @@
 //! Quality score and plain-language warnings, per jump and per clip.
 
 use super::catalogue::EventId;
+use super::flights::{Flight, UNTRUSTED_FIT_SHARE};
 use super::frames::frame_at_or_after;
 use super::jumps::{Candidate, scale_is_plausible};
 use super::signals::Signals;
@@ -75,7 +76,7 @@ pub fn assess(
     }
     let fit_score = match (f.parabola, s.leg_length_px.is_finite()) {
         (Some(_), true) if f.fit_rms_px.is_finite() => {
-            (1.0 - f.fit_rms_px / (0.05 * s.leg_length_px)).clamp(0.0, 1.0)
+            (1.0 - f.fit_rms_px / (UNTRUSTED_FIT_SHARE * s.leg_length_px)).clamp(0.0, 1.0)
         }
         _ => 0.3,
     };
@@ -88,10 +89,7 @@ pub fn assess(
                 .to_owned(),
         );
     }
-    if px_per_m.is_none() {
-        warnings
-            .push("No reliable scale: depths and velocities in metres are left out.".to_owned());
-    }
+    warnings.extend(timing_and_scale_warnings(f, px_per_m));
     let (before, after) = f.ground_y;
     if c.kind != JumpKind::Dj && (after - before).abs() > 0.08 * s.leg_length_px {
         warnings.push(
@@ -150,9 +148,14 @@ pub fn clip_warnings(s: &Signals, facts: &ClipFacts, notes: &[String]) -> Vec<St
             s.feet_cut_off
         ));
     }
-    if s.camera_motion_px > 0.0 {
+    if s.camera_motion_px > 0.0 || s.camera_zoom > 0.0 {
+        let zoom = if s.camera_zoom > 0.005 {
+            format!(" and zoomed by up to {:.0} %", 100.0 * s.camera_zoom)
+        } else {
+            String::new()
+        };
         w.push(format!(
-            "The camera moved: the background shifted by up to {:.0} px up or down, and positions are measured against it.",
+            "The camera moved: the background shifted by up to {:.0} px up or down{zoom}, and positions are measured against it.",
             s.camera_motion_px
         ));
     }
@@ -166,4 +169,20 @@ pub fn clip_warnings(s: &Signals, facts: &ClipFacts, notes: &[String]) -> Vec<St
         ));
     }
     w
+}
+
+/// What a flight's timing and scale could not rely on.
+fn timing_and_scale_warnings(f: &Flight, px_per_m: Option<f64>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if f.toes_only {
+        warnings.push(
+            "The centre of mass could not be followed through the flight (part of the body was out of the picture or hidden): takeoff and landing are timed from the toes alone, to about half a frame."
+                .to_owned(),
+        );
+    }
+    if px_per_m.is_none() {
+        warnings
+            .push("No reliable scale: depths and velocities in metres are left out.".to_owned());
+    }
+    warnings
 }

@@ -88,11 +88,17 @@ pub struct Signals {
     pub outliers: usize,
     /// Tracked frames whose lower foot is outside the picture (its contact cannot be seen).
     pub feet_cut_off: usize,
+    /// Per frame, whether the head is above the top of the picture: the landmark model then
+    /// guesses the upper body, and the centre of mass with it.
+    pub head_out: Vec<bool>,
     /// Whether the head is mostly below the hips (an upside-down or unrotated clip).
     pub upside_down: bool,
     /// How far the camera moved the background up or down over the clip, in pixels, when it
     /// moved enough to be taken out of every position (0 for a still camera).
     pub camera_motion_px: f64,
+    /// How much the camera zoomed over the clip (0.1 = the background looked 10 % larger at
+    /// one time than at another), when positions were measured against the background.
+    pub camera_zoom: f64,
 }
 
 fn lower_y(lms: &[Landmark], a: usize, b: usize) -> f64 {
@@ -185,6 +191,11 @@ pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
     legs.retain(|v| v.is_finite());
     let leg_length_px = super::smooth::median(&mut legs);
 
+    let head_out: Vec<bool> = poses
+        .iter()
+        .zip(&tracked)
+        .map(|(p, &on)| on && p.landmarks.get(lm::NOSE).is_some_and(|nose| nose.y < 0.0))
+        .collect();
     let mut feet_cut_off = 0;
     for (i, p) in poses.iter().enumerate() {
         if tracked[i] && foot_outside(&p.landmarks, width, height) {
@@ -226,8 +237,10 @@ pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
         leg_length_px,
         outliers,
         feet_cut_off,
+        head_out,
         upside_down,
         camera_motion_px: 0.0,
+        camera_zoom: 0.0,
     }
 }
 

@@ -46,7 +46,7 @@ pub(crate) fn without_squeezed(poses: Cow<'_, [PoseFrame]>) -> Cow<'_, [PoseFram
     for pose in &mut kept {
         if squeezed(pose) {
             *pose = PoseFrame {
-                background_dy: pose.background_dy,
+                camera: pose.camera,
                 ..PoseFrame::untracked(pose.index, pose.time_s, pose.detector_ran)
             };
         }

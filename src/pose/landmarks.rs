@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Roi;
+use crate::video::CameraMotion;
 
 /// Body landmarks per pose (MediaPipe's 33; the model's extra 6 are auxiliary).
 pub const LANDMARK_COUNT: usize = 33;
@@ -202,10 +203,9 @@ pub struct PoseFrame {
     pub landmarks: Vec<Landmark>,
     /// 33 world landmarks (empty when untracked).
     pub world: Vec<WorldLandmark>,
-    /// How far the background has moved down in the picture since the first frame, in
-    /// displayed pixels (a camera tilting up moves it down); 0 when the camera stands still
-    /// or the motion could not be seen.
-    pub background_dy: f32,
+    /// How the camera has moved and zoomed the background since the first frame (still when
+    /// it stood still or the motion could not be seen).
+    pub camera: CameraMotion,
 }
 
 impl PoseFrame {
@@ -220,7 +220,7 @@ impl PoseFrame {
             roi: None,
             landmarks: Vec::new(),
             world: Vec::new(),
-            background_dy: 0.0,
+            camera: CameraMotion::STILL,
         }
     }
 }

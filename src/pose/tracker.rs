@@ -9,7 +9,7 @@ use super::landmarks::{self, LANDMARK_COUNT, MODEL_LANDMARKS, PoseFrame, landmar
 use super::models::{DETECTOR_FILE, ModelVariant, models_dir};
 use super::{PoseError, Roi, session};
 use crate::timing::{Timings, stage};
-use crate::video::{Border, Frame, Normalise, YuvImage};
+use crate::video::{Border, CameraMotion, Frame, Normalise, YuvImage};
 
 /// Version of the tracking algorithm: detection, ROI carrying, cropping, landmark decoding and
 /// the pixels it is given. Bump it with any change that moves a landmark of any clip, so no
@@ -460,7 +460,7 @@ impl Tracker {
             roi: Some(*roi),
             landmarks: if trusted { all } else { Vec::new() },
             world: if trusted { decoded.world } else { Vec::new() },
-            background_dy: 0.0,
+            camera: CameraMotion::STILL,
         };
         timings.add(stage::POSTPROCESS, Some(stage::TRACKING), started.elapsed());
         Ok(Some((pose, next_roi)))

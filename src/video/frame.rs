@@ -437,10 +437,16 @@ impl YuvImage<'_> {
     /// displayed-image point `map(u, v)`, into `out` (row-major); coordinates are clamped.
     pub fn sample_luma(&self, map: &Affine, out_w: usize, out_h: usize, out: &mut [f32]) {
         let to_coded = self.coded_map(map);
-        for (i, px) in out.iter_mut().take(out_w * out_h).enumerate() {
-            let (u, v) = ((i % out_w) as f32, (i / out_w) as f32);
-            let (x, y) = to_coded.apply(u, v);
-            *px = self.y.bilinear(x, y);
+        for (row, line) in out.chunks_mut(out_w.max(1)).take(out_h).enumerate() {
+            // Stepped along the row rather than mapped pixel by pixel.
+            let v = row as f32;
+            let mut x = to_coded.x[1] * v + to_coded.x[2];
+            let mut y = to_coded.y[1] * v + to_coded.y[2];
+            for px in line {
+                *px = self.y.bilinear(x, y);
+                x += to_coded.x[0];
+                y += to_coded.y[0];
+            }
         }
     }
 

@@ -15,7 +15,7 @@ mod probe;
 #[cfg(target_arch = "x86_64")]
 mod sample_avx2;
 
-pub use background::BackgroundMotion;
+pub use background::{BackgroundMotion, CameraMotion};
 pub use decode::{DecodeOptions, DecodeReport, DecoderThread, VideoDecoder, spawn_decoder};
 pub use encode::{VideoEncoder, export_size};
 pub use error::VideoError;
