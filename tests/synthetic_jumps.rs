@@ -499,18 +499,23 @@ fn report(label: &str, e: Errors) {
 const NOISE_FPS: [f64; 5] = [25.0, 30.0, 60.0, 120.0, 240.0];
 const SEEDS: u64 = 20;
 
-/// Asserts sub-quarter-frame takeoff and landing and height within 1 cm.
-fn assert_accurate(label: &str, e: Errors, fps: f64) {
+/// Asserts takeoff and landing within `frames` of a frame interval.
+fn assert_edges_within(label: &str, e: Errors, frames: f64, fps: f64) {
     assert!(
-        e.takeoff_s < 0.25 / fps,
+        e.takeoff_s < frames / fps,
         "{label}: takeoff off by {:.2} ms",
         e.takeoff_s * 1e3
     );
     assert!(
-        e.landing_s < 0.25 / fps,
+        e.landing_s < frames / fps,
         "{label}: landing off by {:.2} ms",
         e.landing_s * 1e3
     );
+}
+
+/// Asserts sub-quarter-frame takeoff and landing and height within 1 cm.
+fn assert_accurate(label: &str, e: Errors, fps: f64) {
+    assert_edges_within(label, e, 0.25, fps);
     assert!(
         e.height_m < 0.01,
         "{label}: height off by {:.2} cm",
@@ -1325,16 +1330,7 @@ fn a_flight_whose_upper_body_leaves_the_picture_is_timed_from_the_toes() {
     );
     let (e, jumps) = flight_errors("upper body out of the picture", &analysis, &script);
     report("upper body out of the picture, 30 fps", e);
-    assert!(
-        e.takeoff_s < 0.5 / fps,
-        "takeoff off by {:.1} ms",
-        e.takeoff_s * 1e3
-    );
-    assert!(
-        e.landing_s < 0.5 / fps,
-        "landing off by {:.1} ms",
-        e.landing_s * 1e3
-    );
+    assert_edges_within("upper body out of the picture", e, 0.5, fps);
     let (takeoff, landing) = script.flights[0];
     let truth = G * (landing - takeoff).powi(2) / 8.0;
     let interval = jumps[0]
