@@ -378,7 +378,7 @@ fn time_flight(
         curvature_sigma_s,
         ..f
     })?;
-    if (fits_the_centre_of_mass(&flight, s) && !head_leaves_the_picture(&flight, s))
+    if (parabola_follows_the_body(flight.fit_rms_px, s) && !head_leaves_the_picture(&flight, s))
         || flight.parabola.is_none()
     {
         return Some(flight);
@@ -403,9 +403,10 @@ fn head_leaves_the_picture(f: &Flight, s: &Signals) -> bool {
         .is_some_and(|frames| frames.iter().any(|&out| out))
 }
 
-/// Whether a flight's parabola follows its centre of mass closely enough to time and scale it.
-fn fits_the_centre_of_mass(f: &Flight, s: &Signals) -> bool {
-    !(f.fit_rms_px > UNTRUSTED_FIT_SHARE * s.leg_length_px)
+/// Whether a flight parabola missing the centre of mass by `rms_px` (RMS) follows it closely
+/// enough to time and scale the flight (an unknown miss is taken as close).
+fn parabola_follows_the_body(rms_px: f64, s: &Signals) -> bool {
+    !(rms_px > UNTRUSTED_FIT_SHARE * s.leg_length_px)
 }
 
 /// Takeoff and landing where the raw toe track crosses half the contact clearance above the
@@ -549,7 +550,7 @@ pub fn with_edges(s: &Signals, takeoff_s: f64, landing_s: f64) -> Option<Flight>
     let px_per_m = parabola
         .map(|([a, _, _], _)| 2.0 * a / G)
         .filter(|v| v.is_finite() && *v > 0.0 && last - first >= 4)
-        .filter(|_| !(rms > UNTRUSTED_FIT_SHARE * s.leg_length_px));
+        .filter(|_| parabola_follows_the_body(rms, s));
     let mut ground_y = (
         local_ground(s, first - 1, true, None),
         local_ground(s, last + 1, false, None),

@@ -232,6 +232,7 @@ pub fn analyze(
     let parent = Some(stage::ANALYSIS);
     let (poses, retimed) = with_usable_times(poses, facts.fps);
     let poses = squeezed::without_squeezed(poses);
+    let head_out = signals::head_above_picture(&poses);
     let (poses, camera) = steadied(poses, (f64::from(facts.width), f64::from(facts.height)));
     let poses = poses.as_ref();
     let mut signals = timings.time(stage::SMOOTHING, parent, || {
@@ -239,6 +240,7 @@ pub fn analyze(
     });
     signals.camera_motion_px = camera.vertical_px;
     signals.camera_zoom = camera.zoom;
+    signals.head_out = head_out;
     analyze_signals(signals, poses, facts, options, retimed, timings)
 }
 

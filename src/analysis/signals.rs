@@ -1,7 +1,7 @@
 //! From landmarks to time series: a segmental centre of mass, foot and hip tracks,
 //! per-frame visibility. Image y grows downwards; these signals keep that convention.
 
-use crate::pose::{Landmark, PoseFrame, landmark as lm};
+use crate::pose::{LANDMARK_COUNT, Landmark, PoseFrame, landmark as lm};
 
 use super::smooth::{Smoothed, fill_gaps, reject_outliers, reject_spikes, smooth};
 
@@ -88,8 +88,10 @@ pub struct Signals {
     pub outliers: usize,
     /// Tracked frames whose lower foot is outside the picture (its contact cannot be seen).
     pub feet_cut_off: usize,
-    /// Per frame, whether the head is above the top of the picture: the landmark model then
-    /// guesses the upper body, and the centre of mass with it.
+    /// Per frame, whether the head is above the top of the picture as filmed (before the
+    /// camera's motion is taken out): the landmark model then guesses the upper body, and the
+    /// centre of mass with it. Filled by the analysis ([`head_above_picture`]); empty from
+    /// [`build`], which may be given steadied poses.
     pub head_out: Vec<bool>,
     /// Whether the head is mostly below the hips (an upside-down or unrotated clip).
     pub upside_down: bool,
@@ -99,6 +101,19 @@ pub struct Signals {
     /// How much the camera zoomed over the clip (0.1 = the background looked 10 % larger at
     /// one time than at another), when positions were measured against the background.
     pub camera_zoom: f64,
+}
+
+/// Whether a pose is tracked with every landmark (the signals use no other).
+fn has_every_landmark(p: &PoseFrame) -> bool {
+    p.tracked && p.landmarks.len() >= LANDMARK_COUNT
+}
+
+/// Per pose, whether it is tracked with the nose above the top of the picture.
+pub fn head_above_picture(poses: &[PoseFrame]) -> Vec<bool> {
+    poses
+        .iter()
+        .map(|p| has_every_landmark(p) && p.landmarks[lm::NOSE].y < 0.0)
+        .collect()
 }
 
 fn lower_y(lms: &[Landmark], a: usize, b: usize) -> f64 {
@@ -170,10 +185,7 @@ fn foot_outside(l: &[Landmark], width: f64, height: f64) -> bool {
 /// guesses them, and a guessed foot must not make a flight.
 pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
     let t: Vec<f64> = poses.iter().map(|p| p.time_s).collect();
-    let tracked: Vec<bool> = poses
-        .iter()
-        .map(|p| p.tracked && p.landmarks.len() >= 33)
-        .collect();
+    let tracked: Vec<bool> = poses.iter().map(has_every_landmark).collect();
     let per_frame = |f: &dyn Fn(&[Landmark]) -> f64| -> Vec<f64> {
         poses
             .iter()
@@ -191,11 +203,6 @@ pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
     legs.retain(|v| v.is_finite());
     let leg_length_px = super::smooth::median(&mut legs);
 
-    let head_out: Vec<bool> = poses
-        .iter()
-        .zip(&tracked)
-        .map(|(p, &on)| on && p.landmarks.get(lm::NOSE).is_some_and(|nose| nose.y < 0.0))
-        .collect();
     let mut feet_cut_off = 0;
     for (i, p) in poses.iter().enumerate() {
         if tracked[i] && foot_outside(&p.landmarks, width, height) {
@@ -237,7 +244,7 @@ pub fn build(poses: &[PoseFrame], width: f64, height: f64) -> Signals {
         leg_length_px,
         outliers,
         feet_cut_off,
-        head_out,
+        head_out: Vec::new(),
         upside_down,
         camera_motion_px: 0.0,
         camera_zoom: 0.0,

@@ -16,9 +16,6 @@ use super::frame::{Affine, YuvImage};
 
 /// The short side of the grey picture, in pixels.
 const SHORT_SIDE: usize = 160;
-/// Most samples per grey pixel along each axis (an average over them keeps a large frame's
-/// fine texture from aliasing; more than one costs more than all the matching, measured).
-const MAX_OVERSAMPLING: usize = 1;
 /// Share of the frame height from the top where the floor rows begin.
 const FLOOR_FROM: f32 = 0.5;
 /// Half the side of a patch at full grey resolution (patches are 11 × 11).
@@ -119,8 +116,8 @@ impl Floor {
 #[derive(Debug)]
 struct Key {
     floor: Floor,
-    /// Its textured patches no one covered, best first: (texture, centre).
-    patches: Vec<(f32, (isize, isize))>,
+    /// Centres of its textured patches no one covered, best first.
+    patches: Vec<(isize, isize)>,
     /// The background's motion from the first frame to the key, in displayed pixels.
     motion: CameraMotion,
 }
@@ -128,7 +125,6 @@ struct Key {
 /// Follows the background's motion frame by frame.
 #[derive(Debug, Default)]
 pub struct BackgroundMotion {
-    samples: Vec<f32>,
     key: Option<Key>,
     current: Floor,
     /// The motion from the key to the last frame, in grey pixels (the search starts there).
@@ -212,33 +208,15 @@ impl BackgroundMotion {
         self.from_key = CameraMotion::STILL;
     }
 
-    /// The floor rows of `image` from grey row `top` down, averaged over the samples of each
-    /// grey pixel, into `self.current`.
+    /// The floor rows of `image` from grey row `top` down into `self.current`, one sample per
+    /// grey pixel (averaging 2 × 2 against aliasing cost more than all the matching).
     fn sample(&mut self, image: &YuvImage<'_>, px: f32, (w, h): (usize, usize), top: usize) {
-        let over = ((px / 2.0) as usize).clamp(1, MAX_OVERSAMPLING);
-        let sub = px / over as f32;
-        let (sw, sh) = (w * over, h * over);
-        self.samples.resize(sw * sh, 0.0);
-        let map = Affine::new(
-            [sub, 0.0, 0.5 * sub],
-            [0.0, sub, 0.5 * sub + top as f32 * px],
-        );
-        image.sample_luma(&map, sw, sh, &mut self.samples);
+        let map = Affine::new([px, 0.0, 0.5 * px], [0.0, px, 0.5 * px + top as f32 * px]);
         let floor = &mut self.current;
         floor.width = w;
         floor.height = h;
-        floor.grey.clear();
-        let norm = 1.0 / (over * over) as f32;
-        for y in 0..h {
-            for x in 0..w {
-                let mut sum = 0.0;
-                for j in 0..over {
-                    let row = &self.samples[(y * over + j) * sw + x * over..][..over];
-                    sum += row.iter().sum::<f32>();
-                }
-                floor.grey.push(sum * norm);
-            }
-        }
+        floor.grey.resize(w * h, 0.0);
+        image.sample_luma(&map, w, h, &mut floor.grey);
         floor.coarse.clear();
         for y in 0..h / 2 {
             for x in 0..w / 2 {
@@ -268,6 +246,12 @@ fn excluded_columns(
         let margin = ATHLETE_MARGIN * (hi - lo) + 0.02 * width;
         ((lo - margin) / px, (hi + margin) / px)
     })
+}
+
+/// Whether a patch centred at grey column `x` reaches into the excluded columns.
+fn covered(excluded: Option<(f32, f32)>, x: f32) -> bool {
+    let reach = PATCH_HALF as f32 + 1.0;
+    excluded.is_some_and(|(lo, hi)| x + reach > lo && x - reach < hi)
 }
 
 /// A patch of the key to look for: its centre in the key's floor, the same in frame
@@ -304,18 +288,16 @@ fn frame_motion(
     let full_radius = ((MAX_SHIFT_SHARE * current.width.min(current.height + top as usize) as f32)
         / 2.0)
         .ceil() as isize;
-    let reach = PATCH_HALF as f32 + 1.0;
     let patches: Vec<Sought> = key
         .patches
         .iter()
-        .filter_map(|&(_, (x, y))| {
+        .filter_map(|&(x, y)| {
             let (fx, fy) = (x as f32, y as f32 + top);
             let to = (
                 predicted.scale * fx + predicted.dx,
                 predicted.scale * fy + predicted.dy - top,
             );
-            let covered = excluded.is_some_and(|(lo, hi)| to.0 + reach > lo && to.0 - reach < hi);
-            (!covered).then_some(Sought {
+            (!covered(excluded, to.0)).then_some(Sought {
                 at: (x, y),
                 from: (fx, fy),
                 guess: to,
@@ -349,14 +331,12 @@ fn frame_motion(
 
 /// The textured patches of the floor outside the excluded columns, best first (as many again
 /// as are followed, for those someone covers later).
-fn textured_patches(floor: &Floor, excluded: Option<(f32, f32)>) -> Vec<(f32, (isize, isize))> {
+fn textured_patches(floor: &Floor, excluded: Option<(f32, f32)>) -> Vec<(isize, isize)> {
     let margin = (2 * PATCH_HALF) as usize;
     let mut candidates: Vec<(f32, (isize, isize))> = Vec::new();
     for y in (margin..floor.height.saturating_sub(margin)).step_by(PATCH_STEP) {
         for x in (margin..floor.width.saturating_sub(margin)).step_by(PATCH_STEP) {
-            let xf = x as f32;
-            let reach = PATCH_HALF as f32 + 1.0;
-            if excluded.is_some_and(|(lo, hi)| xf + reach > lo && xf - reach < hi) {
+            if covered(excluded, x as f32) {
                 continue;
             }
             let texture = weakest_gradient(floor, x as isize, y as isize);
@@ -366,8 +346,11 @@ fn textured_patches(floor: &Floor, excluded: Option<(f32, f32)>) -> Vec<(f32, (i
         }
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
-    candidates.truncate(2 * MAX_PATCHES);
     candidates
+        .into_iter()
+        .take(2 * MAX_PATCHES)
+        .map(|(_, centre)| centre)
+        .collect()
 }
 
 /// The smaller eigenvalue of the patch's gradient tensor per pixel: large only where the
@@ -389,30 +372,34 @@ fn weakest_gradient(floor: &Floor, cx: isize, cy: isize) -> f32 {
     mean - (0.25 * (xx - yy).powi(2) + xy * xy).sqrt()
 }
 
+/// Sum of a patch's grey levels.
+fn patch_sum(half: isize, f: impl Fn(isize, isize) -> f32, (x, y): (isize, isize)) -> f32 {
+    let mut sum = 0.0;
+    for j in -half..=half {
+        for i in -half..=half {
+            sum += f(x + i, y + j);
+        }
+    }
+    sum
+}
+
 /// Mean squared difference of two patches, each less its own mean (a change of exposure
-/// cancels), `None` when the second reaches outside its picture. Squared rather than absolute
+/// cancels), `None` when the second reaches outside its picture. `a_sum` is the first's
+/// [`patch_sum`], the same for every place the second is tried. Squared rather than absolute
 /// so that the cost is smooth around its least and a parabola through three costs finds the
 /// fraction of a pixel.
 fn patch_cost(
     half: isize,
-    a: impl Fn(isize, isize) -> f32,
-    b: impl Fn(isize, isize) -> f32,
-    (ax, ay): (isize, isize),
-    (bx, by): (isize, isize),
+    (a, a_at, a_sum): (impl Fn(isize, isize) -> f32, (isize, isize), f32),
+    (b, b_at): (impl Fn(isize, isize) -> f32, (isize, isize)),
     (bw, bh): (isize, isize),
 ) -> Option<f32> {
+    let ((ax, ay), (bx, by)) = (a_at, b_at);
     if bx - half < 0 || by - half < 0 || bx + half >= bw || by + half >= bh {
         return None;
     }
     let n = ((2 * half + 1) * (2 * half + 1)) as f32;
-    let (mut sa, mut sb) = (0.0, 0.0);
-    for j in -half..=half {
-        for i in -half..=half {
-            sa += a(ax + i, ay + j);
-            sb += b(bx + i, by + j);
-        }
-    }
-    let offset = (sb - sa) / n;
+    let offset = (patch_sum(half, &b, b_at) - a_sum) / n;
     let mut cost = 0.0;
     for j in -half..=half {
         for i in -half..=half {
@@ -439,16 +426,16 @@ fn locate(
         (guess.1 / 2.0).round() as isize,
     );
     let half = PATCH_HALF / 2 + 1;
+    let coarse_previous = |x, y| previous.coarse_at(x, y);
+    let coarse_sum = patch_sum(half, coarse_previous, coarse_from);
     let mut best: Option<(f32, isize, isize)> = None;
     for dy in -radius..=radius {
         for dx in -radius..=radius {
             let at = (centre.0 + dx, centre.1 + dy);
             let Some(cost) = patch_cost(
                 half,
-                |x, y| previous.coarse_at(x, y),
-                |x, y| current.coarse_at(x, y),
-                coarse_from,
-                at,
+                (coarse_previous, coarse_from, coarse_sum),
+                (|x, y| current.coarse_at(x, y), at),
                 (cw, ch),
             ) else {
                 continue;
@@ -469,13 +456,13 @@ fn locate(
         from.0 + 2 * (centre.0 + dx - coarse_from.0),
         from.1 + 2 * (centre.1 + dy - coarse_from.1),
     );
+    let fine_previous = |x, y| previous.at(x, y);
+    let fine_sum = patch_sum(PATCH_HALF, fine_previous, from);
     let cost_at = |x: isize, y: isize| {
         patch_cost(
             PATCH_HALF,
-            |x, y| previous.at(x, y),
-            |x, y| current.at(x, y),
-            from,
-            (x, y),
+            (fine_previous, from, fine_sum),
+            (|x, y| current.at(x, y), (x, y)),
             (fw, fh),
         )
     };
