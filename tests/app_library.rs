@@ -187,6 +187,55 @@ fn jumps_are_assigned_to_a_new_athlete_and_found_again_after_a_restart() {
         "shown at {frame_time} s, takeoff {takeoff} s"
     );
     assert_eq!(app.playback().selected_jump, 2);
+
+    // Two saved trials compared: the first pick waits, the second opens the comparison of
+    // those two jumps (found again in their video by takeoff time).
+    h.state_mut().push_command(Command::ShowView(View::Library));
+    settle(&mut h);
+    let trials: Vec<f64> = h
+        .state()
+        .library()
+        .page()
+        .unwrap()
+        .trials
+        .iter()
+        .map(|t| t.takeoff_s)
+        .collect();
+    // The trials' buttons are the last "Compare" labels (the view switcher has one too).
+    let before = h.query_all_by_label("Compare").count() - trials.len();
+    h.query_all_by_label("Compare")
+        .nth(before + 1)
+        .unwrap()
+        .click();
+    settle(&mut h);
+    assert_ne!(
+        h.state().view(),
+        View::Compare,
+        "one pick waits for the other"
+    );
+    h.get_by_label_contains("press Compare on the other trial");
+    h.query_all_by_label("Compare")
+        .nth(before + 4)
+        .unwrap()
+        .click();
+    step_until(&mut h, "the comparison", |app| app.view() == View::Compare);
+    settle(&mut h);
+    let app = h.state();
+    let state = app.compare().expect("two jumps are compared");
+    let result = app.current_analysis().unwrap();
+    for (side, trial) in [(&state.a, 1), (&state.b, 4)] {
+        let takeoff = result.analysis.jumps[side.jump.jump]
+            .event(hangtime::analysis::EventId::Takeoff)
+            .unwrap();
+        assert!(
+            (takeoff - trials[trial]).abs() < 0.05,
+            "trial {trial}: takeoff {takeoff} s, saved {} s",
+            trials[trial]
+        );
+    }
+    assert_ne!(state.a.jump, state.b.jump);
+    h.get_by_label("B − A");
+    h.check_accessibility();
 }
 
 #[test]

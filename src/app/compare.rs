@@ -232,11 +232,7 @@ impl super::HangtimeApp {
             })
         };
         match self.compare_pick.take() {
-            Some(first) if first != picked => {
-                self.compare = Some(CompareState::new(first, picked));
-                self.open_compare_previews();
-                self.view = super::View::Compare;
-            }
+            Some(first) if first != picked => self.start_compare(first, picked),
             _ => {
                 self.toasts.info(format!(
                     "Comparing {}: select the other jump (of this clip or another) and press C again.",
@@ -245,6 +241,13 @@ impl super::HangtimeApp {
                 self.compare_pick = Some(picked);
             }
         }
+    }
+
+    /// Shows two jumps side by side.
+    pub(super) fn start_compare(&mut self, a: JumpRef, b: JumpRef) {
+        self.compare = Some(CompareState::new(a, b));
+        self.open_compare_previews();
+        self.view = super::View::Compare;
     }
 
     /// Starts the previews of both sides that have none.
@@ -267,9 +270,9 @@ impl super::HangtimeApp {
             let Some(path) = self.entries.get(jump.entry).map(|e| e.path.clone()) else {
                 continue;
             };
-            let ctx = self.ctx.clone();
+            let (ctx, interval) = (self.ctx.clone(), self.pace.background_repaint);
             let (source, decode) = PreviewSource::create(&path, options, move || {
-                ctx.request_repaint_after(super::BACKGROUND_REPAINT_INTERVAL);
+                ctx.request_repaint_after(interval);
             });
             let name = format!("Preview of {}", crate::util::file_name(&path));
             if self

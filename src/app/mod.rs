@@ -22,6 +22,7 @@ mod live;
 mod overlay;
 mod plots;
 mod poll;
+mod renderer;
 mod run;
 mod screenshot;
 mod settings;
@@ -90,11 +91,6 @@ pub struct AppConfig {
     pub database: Option<PathBuf>,
 }
 
-/// Background work (progress, new preview frames, finished tasks) repaints the window at most
-/// this often: one repaint shows whatever arrived meanwhile, and on a software renderer every
-/// repaint takes CPU from the analysis.
-pub(crate) const BACKGROUND_REPAINT_INTERVAL: Duration = Duration::from_millis(50);
-
 /// The settings file in the data folder (eframe's own name for it).
 const SETTINGS_FILE: &str = "app.ron";
 
@@ -161,6 +157,8 @@ pub struct HangtimeApp {
     screenshot: Option<ScreenshotPlan>,
     ctx: egui::Context,
     applied_theme: Option<ThemeChoice>,
+    /// How often background work repaints, and whether egui animates, for this renderer.
+    pace: renderer::Pace,
     view: View,
     show_help: bool,
     library: LibraryState,
@@ -190,9 +188,10 @@ impl HangtimeApp {
             })
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
+        let pace = renderer::Pace::for_context(cc.gl.as_deref());
         let repaint_ctx = ctx.clone();
         let tasks = TaskRunner::new(Arc::new(move || {
-            repaint_ctx.request_repaint_after(BACKGROUND_REPAINT_INTERVAL);
+            repaint_ctx.request_repaint_after(pace.background_repaint);
         }));
         let mut commands = CommandQueue::default();
         for video in config.videos {
@@ -219,6 +218,7 @@ impl HangtimeApp {
             screenshot: config.screenshot.map(ScreenshotPlan::new),
             ctx,
             applied_theme: None,
+            pace,
             view: View::Analysis,
             show_help: false,
             compare: None,
@@ -377,6 +377,9 @@ impl eframe::App for HangtimeApp {
         let ctx = ui.ctx().clone();
         if self.applied_theme != Some(self.settings.theme) {
             theme::apply(&ctx, self.settings.theme);
+            if !self.pace.animations {
+                ctx.all_styles_mut(|style| style.animation_time = 0.0);
+            }
             self.applied_theme = Some(self.settings.theme);
         }
         let mut commands = std::mem::take(&mut self.commands);

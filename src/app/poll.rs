@@ -33,6 +33,7 @@ impl HangtimeApp {
             }
         }
         self.apply_pending_open();
+        self.apply_pending_compare();
         self.fall_back_to_decoded_preview();
         if self.is_busy() || self.overlay_export.is_some() {
             // Progress arrives through repaint requests; this is a backstop for a stalled
@@ -128,9 +129,12 @@ impl HangtimeApp {
         match &outcome {
             Ok(result) => {
                 let jumps = result.analysis.jumps.len();
+                let (queued, frame) = self.entries[index].queued_at;
                 tracing::info!(
-                    "analysed {name} in {:.0} ms: {jumps} jumps",
-                    result.timings.ms(crate::timing::stage::ANALYSIS)
+                    "analysed {name} in {:.0} ms: {jumps} jumps; {} frames drawn in the {:.0} ms since it was queued",
+                    result.timings.ms(crate::timing::stage::ANALYSIS),
+                    self.ctx.cumulative_frame_nr().saturating_sub(frame),
+                    queued.elapsed().as_secs_f64() * 1000.0
                 );
                 if jumps == 0 {
                     self.toasts.error(format!(
@@ -239,6 +243,10 @@ impl HangtimeApp {
             })
             .unwrap();
         let handle = self.tasks.get(id).cloned().unwrap();
-        self.entries.push(VideoEntry::queued(path, handle));
+        self.entries.push(VideoEntry::queued(
+            path,
+            handle,
+            self.ctx.cumulative_frame_nr(),
+        ));
     }
 }

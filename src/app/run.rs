@@ -176,9 +176,9 @@ impl HangtimeApp {
         let mut fed_preview = None;
         let mut frames = None;
         if !analysis_ahead {
-            let ctx = self.ctx.clone();
+            let (ctx, interval) = (self.ctx.clone(), self.pace.background_repaint);
             let (source, feed) = PreviewSource::fed(self.preview_options, move || {
-                ctx.request_repaint_after(super::BACKGROUND_REPAINT_INTERVAL);
+                ctx.request_repaint_after(interval);
             });
             let (tx, rx) = live::feed_channel();
             let name = format!("Preview of {}", file_name(path));
@@ -227,6 +227,7 @@ impl HangtimeApp {
                 entry.live = Some(submitted.live);
                 entry.fed_preview = submitted.fed_preview;
                 entry.status = AnalysisStatus::Queued;
+                entry.queued_at = (std::time::Instant::now(), self.ctx.cumulative_frame_nr());
                 if self.current == Some(i) {
                     // Shown already: the re-analysis feeds a fresh preview.
                     self.preview = None;
@@ -240,7 +241,7 @@ impl HangtimeApp {
             return;
         };
         let name = file_name(&path);
-        let mut entry = VideoEntry::queued(path, submitted.job);
+        let mut entry = VideoEntry::queued(path, submitted.job, self.ctx.cumulative_frame_nr());
         entry.live = Some(submitted.live);
         entry.fed_preview = submitted.fed_preview;
         self.entries.push(entry);
@@ -295,9 +296,9 @@ impl HangtimeApp {
             });
             return;
         }
-        let ctx = self.ctx.clone();
+        let (ctx, interval) = (self.ctx.clone(), self.pace.background_repaint);
         let (source, decode) = PreviewSource::create(&path, self.preview_options, move || {
-            ctx.request_repaint_after(super::BACKGROUND_REPAINT_INTERVAL);
+            ctx.request_repaint_after(interval);
         });
         let name = format!("Preview of {}", file_name(&path));
         match self

@@ -56,16 +56,20 @@ impl ScreenshotPlan {
         ready: Readiness,
         analysis: Option<&VideoAnalysis>,
     ) -> Option<usize> {
-        ctx.request_repaint_after(Duration::from_millis(50));
         match self.stage {
             Stage::WaitingForAnalysis => {
                 if ready.busy && self.started.elapsed() < TIMEOUT {
+                    // The analysis's progress repaints the window as a person sees it; this
+                    // is only a backstop (a faster one would slow the run being shown).
+                    ctx.request_repaint_after(Duration::from_millis(250));
                     return None;
                 }
                 self.stage = Stage::Settling(SETTLE_FRAMES);
+                ctx.request_repaint();
                 analysis.and_then(showcase_frame)
             }
             Stage::Settling(left) => {
+                ctx.request_repaint_after(Duration::from_millis(50));
                 // The resident preview decodes in order: wait until the chosen frame is in.
                 if !ready.frame_shown && self.started.elapsed() < TIMEOUT {
                     return None;

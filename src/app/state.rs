@@ -45,12 +45,16 @@ pub struct VideoEntry {
     pub live: Option<SharedLive>,
     /// A preview fed by this video's analysis, until the video is shown.
     pub(super) fed_preview: Option<PreviewSource>,
+    /// When its analysis was queued, and the window's frame count then (to log how often the
+    /// window repainted while it ran).
+    pub(super) queued_at: (std::time::Instant, u64),
 }
 
 impl VideoEntry {
     /// A video waiting for analysis.
-    pub fn queued(path: PathBuf, job: TaskHandle) -> Self {
+    pub fn queued(path: PathBuf, job: TaskHandle, frame: u64) -> Self {
         Self {
+            queued_at: (std::time::Instant::now(), frame),
             path,
             job: Some(job),
             status: AnalysisStatus::Queued,

@@ -412,7 +412,7 @@ impl PreviewScaler {
                 format::Pixel::RGBA,
                 u32::try_from(cw).ok()?,
                 u32::try_from(ch).ok()?,
-                software::scaling::Flags::BILINEAR,
+                software::scaling::Flags::FAST_BILINEAR,
             )
             .ok()?;
             self.context = Some((context, source));

@@ -76,10 +76,26 @@ pub enum LibraryCommand {
         /// Takeoff time of the jump in the video.
         takeoff_s: f64,
     },
+    /// Pick a saved trial for comparison: the first pick waits for a second, the second opens
+    /// both videos and compares the two jumps once they are analysed.
+    CompareTrial(SavedJump),
     /// Ask to confirm deleting an athlete (`None` closes the question).
     AskDelete(Option<AthleteId>),
     /// Delete an athlete with every session and trial (confirmed).
     DeleteAthlete(AthleteId),
+}
+
+/// A saved trial's jump, found again in its video.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedJump {
+    /// The video's last known path.
+    pub path: PathBuf,
+    /// Takeoff time of the jump in the video.
+    pub takeoff_s: f64,
+    /// How the trial is named to the user, e.g. "2026-12-01 multi6.mp4 #2".
+    pub label: String,
+    /// Whether its saved values carry a correction by hand (the video's analysis does not).
+    pub edited: bool,
 }
 
 /// The library as the app keeps it.
@@ -105,6 +121,10 @@ pub struct LibraryState {
     excluding: Option<(TrialId, String)>,
     deleting: Option<AthleteId>,
     pending_open: Option<(PathBuf, f64)>,
+    /// The first saved trial picked for comparison.
+    compare_pick: Option<SavedJump>,
+    /// Two saved trials whose videos are being opened to be compared.
+    pending_compare: Option<[SavedJump; 2]>,
     last_query: Duration,
     queries: usize,
     tried: bool,
@@ -143,6 +163,8 @@ impl LibraryState {
             excluding: None,
             deleting: None,
             pending_open: None,
+            compare_pick: None,
+            pending_compare: None,
             last_query: Duration::ZERO,
             queries: 0,
             tried: false,
@@ -348,6 +370,7 @@ impl HangtimeApp {
                     ));
                 }
             }
+            LibraryCommand::CompareTrial(picked) => self.pick_saved_for_compare(picked),
             LibraryCommand::AskDelete(id) => library.deleting = id,
             LibraryCommand::DeleteAthlete(id) => {
                 library.deleting = None;
@@ -476,18 +499,7 @@ impl HangtimeApp {
             return;
         };
         let analysis = &result.analysis;
-        let jump = analysis
-            .jumps
-            .iter()
-            .enumerate()
-            .filter_map(|(i, j)| {
-                Some((
-                    i,
-                    (j.event(crate::analysis::EventId::Takeoff)? - takeoff_s).abs(),
-                ))
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(i, _)| i);
+        let jump = nearest_jump(&analysis.jumps, takeoff_s);
         let frame = crate::analysis::nearest_frame(&analysis.signals.t, takeoff_s);
         let times = analysis.signals.t.clone();
         self.view = View::Analysis;
@@ -496,4 +508,89 @@ impl HangtimeApp {
         }
         self.playback.seek(frame, &times);
     }
+
+    /// The first saved trial picked waits; the second opens both videos (each analysed once,
+    /// or shown if open already) to compare the two jumps.
+    fn pick_saved_for_compare(&mut self, picked: SavedJump) {
+        let Some(first) = self.library.compare_pick.take().filter(|f| *f != picked) else {
+            self.toasts.info(format!(
+                "Comparing {}: press Compare on the other trial.",
+                picked.label
+            ));
+            self.library.compare_pick = Some(picked);
+            return;
+        };
+        if let Some(missing) = [&first, &picked].into_iter().find(|j| !j.path.exists()) {
+            self.toasts.error(format!(
+                "The video of {} is no longer at {}. Open it from where it is now.",
+                missing.label,
+                missing.path.display()
+            ));
+            return;
+        }
+        let edited: Vec<&str> = [&first, &picked]
+            .into_iter()
+            .filter(|j| j.edited)
+            .map(|j| j.label.as_str())
+            .collect();
+        if !edited.is_empty() {
+            self.toasts.info(format!(
+                "{} was corrected by hand when saved; the comparison shows its video's own analysis (correct it again with T / L).",
+                edited.join(" and ")
+            ));
+        }
+        for path in [&first.path, &picked.path] {
+            self.commands.push(super::Command::Open(path.clone()));
+        }
+        self.library.pending_compare = Some([first, picked]);
+    }
+
+    /// Once both saved trials picked for comparison are analysed, compares their jumps.
+    pub(super) fn apply_pending_compare(&mut self) {
+        let Some(picked) = self.library.pending_compare.clone() else {
+            return;
+        };
+        let mut found = Vec::with_capacity(2);
+        for saved in &picked {
+            let Some(entry) = self.entries.iter().position(|e| e.path == saved.path) else {
+                return;
+            };
+            let e = &self.entries[entry];
+            if e.is_busy() {
+                return;
+            }
+            let jump = e
+                .result
+                .as_deref()
+                .and_then(|r| nearest_jump(&r.analysis.jumps, saved.takeoff_s));
+            let Some(jump) = jump else {
+                self.library.pending_compare = None;
+                self.toasts.error(format!(
+                    "{} could not be found again in its video, so the two trials are not compared.",
+                    saved.label
+                ));
+                return;
+            };
+            found.push(super::compare::JumpRef { entry, jump });
+        }
+        self.library.pending_compare = None;
+        if let [a, b] = found[..] {
+            self.start_compare(a, b);
+        }
+    }
+}
+
+/// The jump whose takeoff is nearest a saved takeoff time.
+fn nearest_jump(jumps: &[crate::analysis::Jump], takeoff_s: f64) -> Option<usize> {
+    jumps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, j)| {
+            Some((
+                i,
+                (j.event(crate::analysis::EventId::Takeoff)? - takeoff_s).abs(),
+            ))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
 }

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{HoverPosition, Line, Plot, PlotPoints, Points, Polygon};
 
-use super::LibraryCommand;
+use super::{LibraryCommand, SavedJump};
 use crate::analysis::MetricId;
 use crate::analysis::catalogue::METRICS;
 use crate::app::commands::{Command, CommandQueue};
@@ -453,7 +453,7 @@ fn history_table(ui: &mut Ui, page: &AthletePage, commands: &mut CommandQueue) {
                     .column(Column::exact(44.0))
                     .column(Column::exact(120.0).clip(true))
                     .column(Column::exact(150.0))
-                    .column(Column::exact(140.0))
+                    .column(Column::exact(210.0))
                     .column(Column::initial(160.0).clip(true))
                     .columns(Column::auto().at_least(70.0), others.len())
                     .header(ROW_HEIGHT, |mut h| {
@@ -527,42 +527,7 @@ fn trial_row(
             response.on_hover_text("Best of its session");
         }
     });
-    row.col(|ui| {
-        if ui
-            .small_button("Open")
-            .on_hover_text("Open the video at this jump")
-            .clicked()
-        {
-            library_command(
-                commands,
-                LibraryCommand::OpenTrial {
-                    path: t.video_path.clone(),
-                    takeoff_s: t.takeoff_s,
-                },
-            );
-        }
-        if t.excluded {
-            if ui
-                .small_button("Include")
-                .on_hover_text("Take this trial back into the statistics")
-                .clicked()
-            {
-                library_command(
-                    commands,
-                    LibraryCommand::SetExcluded {
-                        trial: t.trial,
-                        reason: None,
-                    },
-                );
-            }
-        } else if ui
-            .small_button("Exclude…")
-            .on_hover_text("Leave this trial out of the statistics, with a reason")
-            .clicked()
-        {
-            library_command(commands, LibraryCommand::AskExclude(Some(t.trial)));
-        }
-    });
+    row.col(|ui| trial_actions(ui, t, commands));
     row.col(|ui| {
         ui.label(text(t.notes(), ui));
     });
@@ -573,5 +538,65 @@ fn trial_row(
                 .map_or_else(|| "–".to_owned(), |v| id.spec().format_number(v));
             ui.label(text(value, ui).monospace());
         });
+    }
+}
+
+/// A trial's buttons: open its video, compare it, exclude or include it.
+fn trial_actions(ui: &mut Ui, t: &HistoryRow, commands: &mut CommandQueue) {
+    if ui
+        .small_button("Open")
+        .on_hover_text("Open the video at this jump")
+        .clicked()
+    {
+        library_command(
+            commands,
+            LibraryCommand::OpenTrial {
+                path: t.video_path.clone(),
+                takeoff_s: t.takeoff_s,
+            },
+        );
+    }
+    if ui
+        .small_button("Compare")
+        .on_hover_text(
+            "Compare this jump with another trial's, side by side (press Compare on both)",
+        )
+        .clicked()
+    {
+        library_command(
+            commands,
+            LibraryCommand::CompareTrial(SavedJump {
+                path: t.video_path.clone(),
+                takeoff_s: t.takeoff_s,
+                label: format!(
+                    "the {} trial {} #{}",
+                    t.date,
+                    crate::util::file_name(&t.video_path),
+                    t.jump_index
+                ),
+                edited: t.edited,
+            }),
+        );
+    }
+    if t.excluded {
+        if ui
+            .small_button("Include")
+            .on_hover_text("Take this trial back into the statistics")
+            .clicked()
+        {
+            library_command(
+                commands,
+                LibraryCommand::SetExcluded {
+                    trial: t.trial,
+                    reason: None,
+                },
+            );
+        }
+    } else if ui
+        .small_button("Exclude…")
+        .on_hover_text("Leave this trial out of the statistics, with a reason")
+        .clicked()
+    {
+        library_command(commands, LibraryCommand::AskExclude(Some(t.trial)));
     }
 }
